@@ -1,0 +1,5 @@
+"""Allow `python -m tap_zendesk_objects`."""
+
+from tap_zendesk_objects.cli import main
+
+main()

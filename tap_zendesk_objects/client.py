@@ -1,0 +1,317 @@
+"""The one ZendeskStream base: URL, auth, errors, retries and pacing for every stream."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+from urllib.parse import urlsplit
+
+import requests
+from singer_sdk import RESTStream, Stream
+from singer_sdk.authenticators import BasicAuthenticator, BearerTokenAuthenticator
+from singer_sdk.exceptions import RetriableAPIError
+
+from tap_zendesk_objects.config import base_url
+from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
+from tap_zendesk_objects.responses import InvalidBodyError, error_text, payload
+from tap_zendesk_objects.timeutil import utc_now_iso
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_zendesk_objects.throttle import Throttle
+
+CORE_BUCKET = "core"
+INCREMENTAL_BUCKET = "incremental"
+
+# Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
+RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
+MAX_TRIES = 8
+# 429s are retried for as long as Zendesk keeps naming a wait, up to this cap.
+RATE_LIMIT_PATIENCE_SECONDS = 3 * 3600
+DEFAULT_RETRY_AFTER_SECONDS = 60.0
+TRANSIENT_ERRORS = (
+    RetriableAPIError,
+    ConnectionResetError,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+class RateLimitedError(RetriableAPIError):
+    """A 429: wait Retry-After, then try again."""
+
+    def __init__(self, message: str, response: requests.Response) -> None:
+        super().__init__(message, response)
+        try:
+            self.retry_after = float(response.headers.get("Retry-After", ""))
+        except ValueError:
+            self.retry_after = DEFAULT_RETRY_AFTER_SECONDS
+
+
+class PlanRestrictedError(ZendeskAPIError):
+    """403/404 on an endpoint that only some Zendesk plans have."""
+
+
+class TooRecentStartError(ZendeskAPIError):
+    """422: an export was asked for data from the last minute, which Zendesk withholds."""
+
+
+def describe_request(response: requests.Response) -> str:
+    """`GET /api/v2/groups`: the method and path only (queries and headers stay out)."""
+    request = response.request
+    return f"{request.method if request else 'GET'} {urlsplit(response.url).path}"
+
+
+class ZendeskStream(RESTStream[PageParams | None]):
+    """Base of every stream that calls Zendesk.
+
+    Subclasses declare `name`, `path`, `records_key` (the collection key of the response),
+    `schema`, and pick a pagination family below.
+    """
+
+    primary_keys: ClassVar[tuple[str, ...]] = ("id",)
+    records_key: ClassVar[str]
+    rate_bucket: ClassVar[str] = CORE_BUCKET
+    # True for endpoints some plans lack: 403/404 then means "empty stream", not failure.
+    plan_gated: ClassVar[bool] = False
+    plan_requirement: ClassVar[str] = ""
+
+    @property
+    def url_base(self) -> str:
+        """`api_url`, or https://{subdomain}.zendesk.com."""
+        return base_url(self.config)
+
+    @cached_property
+    def authenticator(self) -> BearerTokenAuthenticator | BasicAuthenticator:
+        """Bearer token when given, else `{email}/token` basic auth."""
+        if self.config.get("access_token"):
+            return BearerTokenAuthenticator(token=self.config["access_token"])
+        return BasicAuthenticator(
+            username=f"{self.config['email']}/token", password=self.config["api_token"]
+        )
+
+    @property
+    def auth_method(self) -> str:
+        """How the tap authenticates, for error messages (never the secret itself)."""
+        if self.config.get("access_token"):
+            return "OAuth access_token"
+        return f"API token of {self.config.get('email')}"
+
+    @property
+    def http_headers(self) -> dict[str, str]:
+        """Ask for JSON."""
+        return {"Accept": "application/json"}
+
+    @property
+    def timeout(self) -> int:
+        """The `request_timeout` setting."""
+        return int(self.config.get("request_timeout") or 120)
+
+    @property
+    def throttle(self) -> Throttle:
+        """The pacing shared by every stream of this stream's rate bucket."""
+        return cast("Any", self._tap).throttle_for(self.rate_bucket)
+
+    # Requests -----------------------------------------------------------------------
+
+    def fixed_params(self) -> PageParams:
+        """Query parameters sent with every page."""
+        return {}
+
+    def first_page_params(self, context: Context | None) -> PageParams:
+        """Query parameters that only the first page carries (e.g. start_time)."""
+        return {}
+
+    def get_url_params(self, context: Context | None, next_page_token: PageParams | None) -> dict:
+        """Fixed parameters plus either the first page's or the paginator's."""
+        return {**self.fixed_params(), **(next_page_token or self.first_page_params(context))}
+
+    def validate_response(self, response: requests.Response) -> None:
+        """Sort a response into success, retry (429, 409, 5xx, broken JSON) or a clear failure."""
+        status = response.status_code
+        where = describe_request(response)
+        if status == 429:
+            raise RateLimitedError(f"{where}: 429 rate limited", response)
+        if status in RETRY_STATUSES or status >= 500:
+            raise RetriableAPIError(f"{where}: {status} {error_text(response)}", response)
+        if status >= 400:
+            raise self._fatal_error(response)
+        try:
+            payload(response)
+        except InvalidBodyError as exc:
+            raise RetriableAPIError(f"{where}: {exc}", response) from None
+
+    def _fatal_error(self, response: requests.Response) -> ZendeskAPIError:
+        status, where, detail = response.status_code, describe_request(response), ""
+        detail = error_text(response)
+        if status in (403, 404) and self.plan_gated:
+            return PlanRestrictedError(f"{where}: {status} {detail}")
+        if status == 401:
+            return ZendeskAPIError(
+                f"Zendesk rejected the credentials ({self.auth_method}) on {where}: "
+                f"401 {detail}. Check the token, and that API access is on in Admin Center."
+            )
+        if status == 403:
+            return ZendeskAPIError(
+                f"{where}: 403 {detail}. Stream '{self.name}' needs an admin user's "
+                f"credentials ({self.auth_method} was refused)."
+            )
+        if status == 404 and "help desk" in detail.lower():
+            return ZendeskAPIError(
+                f"no Zendesk account at {self.url_base} (404 {detail}). Check `subdomain`: "
+                "use `acme` for acme.zendesk.com, not `acme.zendesk.com`."
+            )
+        if status == 422 and "recent" in detail.lower():
+            return TooRecentStartError(f"{where}: 422 {detail}")
+        return ZendeskAPIError(f"{where}: {status} {detail}")
+
+    def request_decorator(self, func: Callable[..., requests.Response]) -> Callable:
+        """Pace every request, wait out 429s, and retry transient failures a bounded time."""
+
+        def send(*args: Any, **kwargs: Any) -> requests.Response:
+            throttle = self.throttle
+            patience_ends = time.monotonic() + RATE_LIMIT_PATIENCE_SECONDS
+            failures = 0
+            while True:
+                throttle.wait()
+                try:
+                    response = func(*args, **kwargs)
+                except RateLimitedError as exc:
+                    wait = max(exc.retry_after, 0.0)
+                    if time.monotonic() + wait > patience_ends:
+                        msg = f"{exc} for over {RATE_LIMIT_PATIENCE_SECONDS // 60} minutes"
+                        raise ZendeskAPIError(msg) from None
+                    self.log("%s; waiting %.0f s (Retry-After)", exc, wait, level=logging.WARNING)
+                    throttle.observe(exc.response.headers if exc.response is not None else {})
+                    throttle.pause(wait)
+                    continue
+                except TRANSIENT_ERRORS as exc:
+                    failures += 1
+                    reason = _transient_reason(exc, self.path or "")
+                    if failures >= MAX_TRIES:
+                        msg = f"{reason}: still failing after {MAX_TRIES} tries"
+                        raise ZendeskAPIError(msg) from None
+                    delay = min(2.0**failures, 60.0) * random.uniform(0.5, 1.0)
+                    self.log(
+                        "%s; retry %d of %d in %.1f s",
+                        reason,
+                        failures,
+                        MAX_TRIES - 1,
+                        delay,
+                        level=logging.WARNING,
+                    )
+                    throttle.pause(delay)
+                    continue
+                throttle.observe(response.headers)
+                return response
+
+        return send
+
+    # Responses ----------------------------------------------------------------------
+
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        """The page's records, stamped with `received_at`, after the stream's page hook."""
+        body = payload(response)
+        records = body.get(self.records_key) or []
+        received_at = utc_now_iso()
+        for record in records:
+            record["received_at"] = received_at
+        return self.process_page(records, body)
+
+    def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
+        """Hook for page-level work (dedupe, derived streams); runs once per page."""
+        return records
+
+    def derived(self, name: str) -> DerivedStream:
+        """The derived stream called `name`."""
+        return next(stream for stream in self.derived_streams if stream.name == name)
+
+    def get_new_paginator(self) -> ZendeskPaginator:
+        """Each pagination family names its paginator."""
+        raise NotImplementedError
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        """Records of every page; derived streams get their SCHEMA first."""
+        self.skipped = False
+        for derived in self.derived_streams:
+            derived.begin()
+        try:
+            yield from super().get_records(context)
+        except PlanRestrictedError as exc:
+            self.skipped = True
+            self.log(
+                "Stream '%s' skipped: %s. %s",
+                self.name,
+                exc,
+                self.plan_requirement,
+                level=logging.WARNING,
+            )
+        for derived in self.derived_streams:
+            derived.finish()
+
+    @property
+    def derived_streams(self) -> list[DerivedStream]:
+        """The streams filled from this stream's responses."""
+        return [child for child in self.child_streams if isinstance(child, DerivedStream)]
+
+    def generate_child_contexts(
+        self,
+        record: dict,
+        context: Context | None,
+    ) -> Iterator[Context]:
+        """Derived streams are fed page by page, never synced per parent record."""
+        return iter(())
+
+
+def _transient_reason(exc: BaseException, path: str) -> str:
+    if isinstance(exc, RetriableAPIError):
+        return str(exc)
+    return f"GET {path}: {type(exc).__name__} (connection reset, timeout or cut-off body)"
+
+
+class DerivedStream(Stream):
+    """A collection read out of its parent's responses: it costs no request.
+
+    The parent writes this stream's SCHEMA once per run, then hands it rows page by page.
+    It keeps no bookmark of its own: the parent's bookmark covers it.
+    """
+
+    primary_keys: ClassVar[tuple[str, ...]] = ("id",)
+    parent_stream_type: ClassVar[type[ZendeskStream]]
+    state_partitioning_keys: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.emitted = 0
+
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        """Never called: the parent emits this stream's rows."""
+        return iter(())
+
+    def begin(self) -> None:
+        """Write the SCHEMA message, once, when the parent starts."""
+        if self.selected:
+            self._write_schema_message()
+
+    def emit(self, rows: Iterable[dict]) -> None:
+        """Write RECORD messages for rows taken from the parent's page."""
+        if not self.selected:
+            return
+        for row in rows:
+            self._write_record_message(row)
+            self.emitted += 1
+
+    def finish(self) -> None:
+        """Log the count, as the SDK does for ordinary streams."""
+        if self.selected:
+            self.log(
+                "Emitted %d records from '%s' pages", self.emitted, self.parent_stream_type.name
+            )

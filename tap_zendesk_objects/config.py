@@ -1,0 +1,183 @@
+"""Settings: the JSON schema users see in `--about`, and the checks and normalisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from singer_sdk import typing as th
+
+from tap_zendesk_objects.errors import ConfigError
+
+DEFAULT_CORE_RATE = 200
+DEFAULT_INCREMENTAL_RATE = 10
+DEFAULT_TIMEOUT_SECONDS = 120
+DEFAULT_EXPORT_PAGE_SIZE = 1000
+DEFAULT_RATINGS_LOOKBACK_DAYS = 30
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "subdomain",
+        th.StringType,
+        required=True,
+        title="Subdomain",
+        description=(
+            "Your Zendesk subdomain: `acme` for acme.zendesk.com. `acme.zendesk.com` and "
+            "`https://acme.zendesk.com/` are accepted too."
+        ),
+        examples=["acme"],
+    ),
+    th.Property(
+        "access_token",
+        th.StringType,
+        secret=True,
+        title="OAuth access token",
+        description="OAuth bearer token of an admin. Use this or `email` + `api_token`.",
+    ),
+    th.Property(
+        "email",
+        th.StringType,
+        title="Email",
+        description="Email of the admin whose API token is given in `api_token`.",
+    ),
+    th.Property(
+        "api_token",
+        th.StringType,
+        secret=True,
+        title="API token",
+        description="Zendesk API token (Admin Center > Apps and integrations > Zendesk API).",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description=(
+            "Earliest tickets, ticket events, satisfaction ratings and audit logs to read on "
+            "the first sync. Default: one year ago. Users, organizations and the small lists "
+            "are always read in full."
+        ),
+    ),
+    th.Property(
+        "max_requests_per_minute",
+        th.IntegerType,
+        default=DEFAULT_CORE_RATE,
+        title="Core API requests per minute",
+        description=(
+            "Cap on Core API requests per minute. The account's whole budget is shared with "
+            "its other integrations (Team 200, Growth/Professional 400, Enterprise 700)."
+        ),
+    ),
+    th.Property(
+        "incremental_requests_per_minute",
+        th.IntegerType,
+        default=DEFAULT_INCREMENTAL_RATE,
+        title="Incremental export requests per minute",
+        description="Cap on incremental export requests per minute: 10, or 30 with High Volume.",
+    ),
+    th.Property(
+        "api_url",
+        th.StringType,
+        title="API base URL",
+        description=(
+            "Override of the base URL (a proxy, a sandbox host). Default: "
+            "`https://{subdomain}.zendesk.com`."
+        ),
+    ),
+    th.Property(
+        "request_timeout",
+        th.IntegerType,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        title="Request timeout (seconds)",
+        description="Seconds to wait for one response before retrying it.",
+    ),
+    th.Property(
+        "export_page_size",
+        th.IntegerType,
+        default=DEFAULT_EXPORT_PAGE_SIZE,
+        title="Export page size",
+        description="Records per incremental export page (1 to 1000). Lower it if pages time out.",
+    ),
+    th.Property(
+        "satisfaction_ratings_lookback_days",
+        th.IntegerType,
+        default=DEFAULT_RATINGS_LOOKBACK_DAYS,
+        title="Satisfaction ratings look-back (days)",
+        description=(
+            "Ratings are re-read from this many days before the bookmark, so that a rating "
+            "that changes after it was created is caught."
+        ),
+    ),
+).to_dict()
+
+_SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def normalize_subdomain(value: str) -> str:
+    """Return `acme` for `acme`, `acme.zendesk.com` or `https://acme.zendesk.com/`."""
+    text = value.strip().lower()
+    text = re.sub(r"^https?://", "", text).rstrip("/")
+    text = text.removesuffix(".zendesk.com")
+    if not _SUBDOMAIN.fullmatch(text):
+        msg = (
+            f"subdomain {value!r} is not a Zendesk subdomain: give the first part of your "
+            "Zendesk address, e.g. `acme` for acme.zendesk.com (not `acme.zendesk.com.zendesk.com`"
+            " or a URL with a path)"
+        )
+        raise ConfigError(msg)
+    return text
+
+
+def parse_start_date(value: str | None) -> dt.datetime | None:
+    """Parse `start_date` as an aware UTC datetime; None when unset."""
+    if value in (None, ""):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        msg = f"start_date {value!r} is not a date: use ISO 8601, e.g. 2024-01-31T00:00:00Z"
+        raise ConfigError(msg) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError with one clear sentence for a configuration that cannot work."""
+    normalize_subdomain(str(config.get("subdomain") or ""))
+    has_token = bool(config.get("access_token"))
+    has_email, has_api_token = bool(config.get("email")), bool(config.get("api_token"))
+    if has_email != has_api_token:
+        missing = "api_token" if has_email else "email"
+        msg = f"API token auth needs both `email` and `api_token`; `{missing}` is missing"
+        raise ConfigError(msg)
+    if not has_token and not has_email:
+        msg = "no credentials: set `access_token`, or `email` and `api_token`"
+        raise ConfigError(msg)
+    parse_start_date(config.get("start_date"))
+    for key in (
+        "max_requests_per_minute",
+        "incremental_requests_per_minute",
+        "request_timeout",
+        "export_page_size",
+    ):
+        value = config.get(key)
+        if value is not None and (not isinstance(value, int) or value <= 0):
+            msg = f"`{key}` must be a positive whole number, not {value!r}"
+            raise ConfigError(msg)
+    page_size = config.get("export_page_size")
+    if page_size is not None and page_size > DEFAULT_EXPORT_PAGE_SIZE:
+        msg = f"`export_page_size` is at most 1000 (Zendesk's limit), not {page_size}"
+        raise ConfigError(msg)
+    api_url = config.get("api_url")
+    if api_url and not re.match(r"^https?://[^/\s]+", str(api_url)):
+        msg = f"`api_url` must be an http(s) URL such as https://acme.zendesk.com, not {api_url!r}"
+        raise ConfigError(msg)
+
+
+def base_url(config: Mapping[str, Any]) -> str:
+    """Where every request goes: `api_url`, or the account's own Zendesk host."""
+    if config.get("api_url"):
+        return str(config["api_url"]).rstrip("/")
+    return f"https://{normalize_subdomain(str(config['subdomain']))}.zendesk.com"

@@ -1,0 +1,98 @@
+"""Zendesk's three pagination schemes, each yielding the query parameters of the next page.
+
+Pagination follows the cursors and times Zendesk returns, never the absolute `links.next`,
+`after_url` or `next_page` URLs, which carry Zendesk's own host (the `api_url` setting must win).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+from singer_sdk.pagination import BaseAPIPaginator
+
+from tap_zendesk_objects.responses import payload
+
+PageParams = dict[str, Any]
+
+
+class ZendeskPaginator(BaseAPIPaginator[PageParams | None]):
+    """Base: the token is the dict of query parameters that selects the next page."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def continue_if_empty(self, response: requests.Response) -> bool:
+        """Zendesk can return an empty page with more to come: trust its own flag."""
+        return self.has_more(response)
+
+
+class ListCursorPaginator(ZendeskPaginator):
+    """List endpoints: `page[after]` while `meta.has_more` (links.next exists even at the end).
+
+    An endpoint that answers with the offset envelope instead (`next_page`, no `meta`) is
+    followed through the page number of its `next_page`.
+    """
+
+    def has_more(self, response: requests.Response) -> bool:
+        """More pages exist when Zendesk says so, in either envelope."""
+        body = payload(response)
+        meta = body.get("meta")
+        if isinstance(meta, dict):
+            return bool(meta.get("has_more")) and bool(meta.get("after_cursor"))
+        return bool(body.get("next_page"))
+
+    def get_next(self, response: requests.Response) -> PageParams | None:
+        """The cursor, or the offset page number when the endpoint ignored `page[size]`."""
+        body = payload(response)
+        meta = body.get("meta")
+        if isinstance(meta, dict):
+            return {"page[after]": meta.get("after_cursor")}
+        query = dict(parse_qsl(urlsplit(str(body.get("next_page") or "")).query))
+        return {key: query[key] for key in ("page", "per_page") if key in query} or None
+
+
+class ExportCursorPaginator(ZendeskPaginator):
+    """Cursor exports (tickets, users): `cursor` only after the first page, until end_of_stream.
+
+    A page without `after_cursor` (Zendesk may send null on an empty page) keeps the last one.
+    """
+
+    def has_more(self, response: requests.Response) -> bool:
+        """Zendesk's end_of_stream flag is the only stop signal."""
+        return not payload(response).get("end_of_stream", True)
+
+    def get_next(self, response: requests.Response) -> PageParams | None:
+        """The next cursor; a missing cursor mid-stream cannot be followed."""
+        cursor = payload(response).get("after_cursor")
+        if cursor:
+            return {"cursor": cursor}
+        if self.current_value:
+            return self.current_value
+        msg = "cursor export returned neither a cursor nor end_of_stream"
+        raise RuntimeError(msg)
+
+
+class TimeExportPaginator(ZendeskPaginator):
+    """Time-based exports (organizations, ticket_events): start_time=end_time until end_of_stream.
+
+    The next page starts at the last page's `end_time`, so boundary records may come twice:
+    the stream drops them. `end_time` that does not move forward is nudged by one second so
+    a page made of one shared timestamp cannot loop forever.
+    """
+
+    def __init__(self, start_time: int) -> None:
+        super().__init__()
+        self._start_time = start_time
+
+    def has_more(self, response: requests.Response) -> bool:
+        """Stop on end_of_stream only: pages may hold more or fewer than per_page records."""
+        return not payload(response).get("end_of_stream", True)
+
+    def get_next(self, response: requests.Response) -> PageParams | None:
+        """The next start_time, always later than the current one."""
+        end_time = int(payload(response).get("end_time") or 0)
+        end_time = max(end_time, self._start_time + 1)
+        self._start_time = end_time
+        return {"start_time": end_time}

@@ -1,0 +1,112 @@
+"""Schema pieces shared by several streams, defined once."""
+
+from __future__ import annotations
+
+from singer_sdk import typing as th
+
+
+def _many(kind: th.JSONTypeHelper, names: tuple[str, ...]) -> list[th.Property]:
+    return [th.Property(name, kind) for name in names]
+
+
+def integers(*names: str) -> list[th.Property]:
+    """Nullable integer properties (Zendesk ids exceed 2^32: plain integer, not int32)."""
+    return _many(th.IntegerType, names)
+
+
+def strings(*names: str) -> list[th.Property]:
+    """Nullable string properties."""
+    return _many(th.StringType, names)
+
+
+def booleans(*names: str) -> list[th.Property]:
+    """Nullable boolean properties."""
+    return _many(th.BooleanType, names)
+
+
+def datetimes(*names: str) -> list[th.Property]:
+    """Nullable ISO 8601 date-time properties."""
+    return _many(th.DateTimeType, names)
+
+
+def numbers(*names: str) -> list[th.Property]:
+    """Nullable number properties."""
+    return _many(th.NumberType, names)
+
+
+def id_lists(*names: str) -> list[th.Property]:
+    """Nullable arrays of ids."""
+    return [th.Property(name, th.ArrayType(th.IntegerType)) for name in names]
+
+
+def string_lists(*names: str) -> list[th.Property]:
+    """Nullable arrays of strings (tags, domain names)."""
+    return [th.Property(name, th.ArrayType(th.StringType)) for name in names]
+
+
+OPEN_OBJECT = th.ObjectType(additional_properties=True)
+
+ID = th.Property("id", th.IntegerType, required=True)
+RECEIVED_AT = th.Property(
+    "received_at", th.DateTimeType, description="When the tap read the record (UTC)."
+)
+# Declared so that targets flag rows of deleted tickets and users (soft delete).
+SDC_DELETED_AT = th.Property(
+    "_sdc_deleted_at", th.DateTimeType, description="Set when Zendesk reports the record deleted."
+)
+CREATED_UPDATED = datetimes("created_at", "updated_at")
+
+# `via` of tickets and comments: {channel, source: {from, to, rel}}, open because channels grow.
+VIA = th.Property(
+    "via",
+    th.ObjectType(
+        th.Property("channel", th.StringType),
+        th.Property(
+            "source",
+            th.ObjectType(
+                th.Property("from", OPEN_OBJECT),
+                th.Property("to", OPEN_OBJECT),
+                th.Property("rel", th.StringType),
+                additional_properties=True,
+            ),
+        ),
+        additional_properties=True,
+    ),
+)
+
+# `system` of ticket updates and comment metadata.
+SYSTEM = th.ObjectType(
+    th.Property("client", th.StringType),
+    th.Property("ip_address", th.StringType),
+    th.Property("location", th.StringType),
+    th.Property("latitude", th.NumberType),
+    th.Property("longitude", th.NumberType),
+    additional_properties=True,
+)
+
+_ATTACHMENT_FIELDS = [
+    *integers("id", "size", "width", "height"),
+    *strings(
+        "url",
+        "file_name",
+        "content_url",
+        "mapped_content_url",
+        "content_type",
+        "malware_scan_result",
+    ),
+    *booleans("inline", "deleted", "malware_access_override"),
+]
+THUMBNAIL = th.ObjectType(*_ATTACHMENT_FIELDS, additional_properties=True)
+ATTACHMENT_FIELDS = [*_ATTACHMENT_FIELDS, th.Property("thumbnails", th.ArrayType(THUMBNAIL))]
+ATTACHMENT = th.ObjectType(*ATTACHMENT_FIELDS, additional_properties=True)
+
+CUSTOM_FIELD_VALUES = th.Property(
+    "custom_fields",
+    th.ArrayType(
+        th.ObjectType(
+            th.Property("id", th.IntegerType),
+            th.Property("value", th.CustomType({})),
+            additional_properties=True,
+        )
+    ),
+)

@@ -1,0 +1,73 @@
+"""Schemas of the account's ticket configuration: ticket_fields and ticket_forms."""
+
+from __future__ import annotations
+
+from singer_sdk import typing as th
+
+from tap_zendesk_objects.schemas.common import (
+    CREATED_UPDATED,
+    ID,
+    OPEN_OBJECT,
+    RECEIVED_AT,
+    booleans,
+    datetimes,
+    id_lists,
+    integers,
+    strings,
+)
+
+CUSTOM_FIELD_OPTION = th.ObjectType(
+    *integers("id"),
+    *strings("name", "raw_name", "value"),
+    *booleans("default"),
+    additional_properties=True,
+)
+
+TICKET_FIELDS = th.PropertiesList(
+    ID,
+    *strings(
+        "url",
+        "type",
+        "slug",
+        "title",
+        "raw_title",
+        "description",
+        "raw_description",
+        "agent_description",
+        "regexp_for_validation",
+        "title_in_portal",
+        "raw_title_in_portal",
+        "tag",
+        "relationship_target_type",
+    ),
+    *integers("position", "sub_type_id"),
+    *booleans(
+        "active",
+        "required",
+        "collapsed_for_agents",
+        "visible_in_portal",
+        "editable_in_portal",
+        "required_in_portal",
+        "agent_can_edit",
+        "removable",
+    ),
+    th.Property("custom_field_options", th.ArrayType(CUSTOM_FIELD_OPTION)),
+    th.Property("system_field_options", th.ArrayType(OPEN_OBJECT)),
+    th.Property("custom_statuses", th.ArrayType(OPEN_OBJECT)),
+    th.Property("relationship_filter", OPEN_OBJECT),
+    *CREATED_UPDATED,
+    RECEIVED_AT,
+).to_dict()
+
+TICKET_FORMS = th.PropertiesList(
+    ID,
+    *strings("url", "name", "raw_name", "display_name", "raw_display_name"),
+    *integers("position"),
+    *booleans("active", "default", "end_user_visible", "in_all_brands"),
+    *id_lists("restricted_brand_ids", "ticket_field_ids"),
+    th.Property("agent_conditions", th.ArrayType(OPEN_OBJECT)),
+    th.Property("end_user_conditions", th.ArrayType(OPEN_OBJECT)),
+    *CREATED_UPDATED,
+    *datetimes("deleted_at"),
+    RECEIVED_AT,
+).to_dict()
