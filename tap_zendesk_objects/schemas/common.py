@@ -45,6 +45,10 @@ def string_lists(*names: str) -> list[th.Property]:
 
 
 OPEN_OBJECT = th.ObjectType(additional_properties=True)
+# A value whose JSON type depends on the record (custom field values).
+ANY_JSON = th.CustomType(
+    {"type": ["string", "number", "integer", "boolean", "array", "object", "null"]}
+)
 
 ID = th.Property("id", th.IntegerType, required=True)
 RECEIVED_AT = th.Property(
@@ -105,7 +109,7 @@ CUSTOM_FIELD_VALUES = th.Property(
     th.ArrayType(
         th.ObjectType(
             th.Property("id", th.IntegerType),
-            th.Property("value", th.CustomType({})),
+            th.Property("value", ANY_JSON),
             additional_properties=True,
         )
     ),

@@ -1,0 +1,94 @@
+"""Run the tap as users do (its console script) and read the Singer messages it writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TAP = [sys.executable, "-m", "tap_zendesk_objects"]
+# Limits that never slow a test down when the emulator's own limits are off.
+FAST_RATES = {"max_requests_per_minute": 1_000_000, "incremental_requests_per_minute": 1_000_000}
+
+
+@dataclass
+class SyncResult:
+    """What one tap run wrote."""
+
+    returncode: int
+    stderr: str
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def records(self, stream: str) -> list[dict[str, Any]]:
+        """RECORD payloads of one stream, in order."""
+        return [
+            m["record"] for m in self.messages if m["type"] == "RECORD" and m["stream"] == stream
+        ]
+
+    def ids(self, stream: str) -> set[int]:
+        """Distinct record ids of one stream."""
+        return {record["id"] for record in self.records(stream)}
+
+    def streams(self) -> set[str]:
+        """Streams that had at least one RECORD."""
+        return {m["stream"] for m in self.messages if m["type"] == "RECORD"}
+
+    def of_type(self, kind: str, stream: str | None = None) -> list[dict[str, Any]]:
+        """Messages of one type (SCHEMA, STATE, ACTIVATE_VERSION...), optionally of one stream."""
+        return [
+            m
+            for m in self.messages
+            if m["type"] == kind and (stream is None or m.get("stream") == stream)
+        ]
+
+    @property
+    def final_state(self) -> dict[str, Any]:
+        """The last STATE message's value."""
+        states = self.of_type("STATE")
+        return states[-1]["value"] if states else {}
+
+
+def write_json(path: Path, value: Any) -> Path:
+    """Write `value` as JSON and return the path."""
+    path.write_text(json.dumps(value))
+    return path
+
+
+def run_tap(
+    tmp_path: Path,
+    config: dict[str, Any],
+    *,
+    catalog: dict | None = None,
+    state: dict | None = None,
+    extra_args: list[str] | None = None,
+    timeout: float = 900,
+) -> SyncResult:
+    """Run `tap-zendesk-objects --config ... [--catalog ...] [--state ...]` and parse stdout."""
+    args = [*TAP, "--config", str(write_json(tmp_path / "config.json", config))]
+    if catalog is not None:
+        args += ["--catalog", str(write_json(tmp_path / "catalog.json", catalog))]
+    if state is not None:
+        args += ["--state", str(write_json(tmp_path / "state.json", state))]
+    args += extra_args or []
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    messages = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    return SyncResult(proc.returncode, proc.stderr, messages)
+
+
+def discover(tmp_path: Path, config: dict[str, Any]) -> dict[str, Any]:
+    """The catalog `--discover` prints."""
+    args = [*TAP, "--config", str(write_json(tmp_path / "config.json", config)), "--discover"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300, check=True)
+    return json.loads(proc.stdout)
+
+
+def select(catalog: dict[str, Any], streams: set[str] | None = None) -> dict[str, Any]:
+    """Select the named streams (all when None) and deselect the rest, in place."""
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = streams is None or entry["stream"] in streams
+    return catalog
