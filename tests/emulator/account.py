@@ -52,11 +52,43 @@ _CHANNEL_VIA = {
     "rule": "Rule",
     "sample_ticket": "Sample ticket",
 }
-_WORDS = (
-    "printer broken refund invoice login password shipping delayed order crash app "
-    "billing upgrade café naïve über straße résumé 東京 данные ümlaut señor 🎉 🚀 👍 ✅ "
-    "please help urgent thanks again issue account email phone"
-).split()
+_WORDS = [
+    "printer",
+    "broken",
+    "refund",
+    "invoice",
+    "login",
+    "password",
+    "shipping",
+    "delayed",
+    "order",
+    "crash",
+    "app",
+    "billing",
+    "upgrade",
+    "café",
+    "naïve",
+    "über",
+    "straße",
+    "résumé",
+    "東京",
+    "данные",
+    "ümlaut",
+    "señor",
+    "🎉",
+    "🚀",
+    "👍",
+    "✅",
+    "please",
+    "help",
+    "urgent",
+    "thanks",
+    "again",
+    "issue",
+    "account",
+    "email",
+    "phone",
+]
 _LONG_BODY = ("Lorem ipsum dolor sit amet, ünïcödé 😀 " * 1800)[:65000]
 
 
@@ -621,10 +653,7 @@ class Account:
     def _comment_child(
         self, rng: random.Random, parent: dict, author: int, channel: str, force_att: bool = False
     ) -> dict:
-        if rng.random() < 0.003:
-            body = _LONG_BODY
-        else:
-            body = self._text(rng, 3, 40)
+        body = _LONG_BODY if rng.random() < 0.003 else self._text(rng, 3, 40)
         public = rng.random() < 0.8
         atts = []
         if force_att or rng.random() < 0.2:
@@ -802,7 +831,7 @@ class Account:
         self._store_update(parent)
         # later updates
         if n_more:
-            times = sorted(self._time(created, last) for _ in range(n_more - 1)) + [last]
+            times = [*sorted(self._time(created, last) for _ in range(n_more - 1)), last]
             prev_status = "new"
             for k, ts in enumerate(times):
                 upd_status = (

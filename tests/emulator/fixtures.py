@@ -1,0 +1,42 @@
+"""Pytest fixtures: a running emulator on a fresh scale-1 account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.emulator.account import Account
+from tests.emulator.server import Emulator
+
+_ACCOUNT_KWARGS = ("scale", "seed", "now")
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """A started emulator over a fresh scale-1, seed-1 account; stopped afterwards."""
+    with Emulator(Account(scale=1, seed=1)) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator_factory() -> Iterator[Callable[..., Emulator]]:
+    """Build and start emulators: ``emulator_factory(scale=2, rate_limits=True)``.
+
+    Account keywords (scale, seed, now) build the account, unless ``account=`` is given; every
+    other keyword goes to `Emulator`. All are stopped at teardown.
+    """
+    started: list[Emulator] = []
+
+    def make(account: Account | None = None, **kwargs: Any) -> Emulator:
+        acc_kwargs = {k: kwargs.pop(k) for k in _ACCOUNT_KWARGS if k in kwargs}
+        if account is None:
+            account = Account(**acc_kwargs)
+        emu = Emulator(account, **kwargs).start()
+        started.append(emu)
+        return emu
+
+    yield make
+    for emu in started:
+        emu.stop()
