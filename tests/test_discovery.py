@@ -1,0 +1,85 @@
+"""Discovery: the 16 Segment collections, every Segment property, replication and selection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.emulator.account import Account
+from tests.emulator.server import Emulator
+from tests.singer import discover
+
+SEGMENT_PROPERTIES = json.loads(
+    (Path(__file__).parent / "data" / "segment_properties.json").read_text()
+)
+STREAMS = {
+    "users", "groups", "tickets", "ticket_fields", "activities", "attachments", "organizations",
+    "ticket_events", "ticket_metrics", "satisfaction_ratings", "ticket_comments", "ticket_forms",
+    "ticket_skips", "organization_memberships", "group_memberships", "audit_logs",
+}  # fmt: skip
+REPLICATION = {
+    "tickets": ("INCREMENTAL", "generated_timestamp"),
+    "ticket_events": ("INCREMENTAL", "timestamp"),
+    "users": ("INCREMENTAL", "updated_at"),
+    "organizations": ("INCREMENTAL", "updated_at"),
+    "satisfaction_ratings": ("INCREMENTAL", "updated_at"),
+    "activities": ("INCREMENTAL", "created_at"),
+    "audit_logs": ("INCREMENTAL", "created_at"),
+    "groups": ("FULL_TABLE", None),
+    "ticket_fields": ("FULL_TABLE", None),
+    "ticket_forms": ("FULL_TABLE", None),
+    "ticket_skips": ("FULL_TABLE", None),
+    "organization_memberships": ("FULL_TABLE", None),
+    "group_memberships": ("FULL_TABLE", None),
+}
+OPT_IN = {"ticket_comments", "audit_logs"}
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    with Emulator(Account(scale=1, seed=1)) as emulator:
+        entries = discover(tmp_path_factory.mktemp("discover"), emulator.config())["streams"]
+    return {entry["tap_stream_id"]: entry for entry in entries}
+
+
+def stream_metadata(entry):
+    return next(m["metadata"] for m in entry["metadata"] if m["breadcrumb"] == [])
+
+
+def test_discover_lists_the_16_collections(catalog):
+    assert set(catalog) == STREAMS
+
+
+@pytest.mark.parametrize("stream", sorted(STREAMS))
+def test_every_segment_property_is_in_the_schema(catalog, stream):
+    expected = set(SEGMENT_PROPERTIES.get(stream, [])) | {"id", "received_at"}
+    missing = expected - set(catalog[stream]["schema"]["properties"])
+    assert not missing, f"{stream} lacks {sorted(missing)}"
+    assert catalog[stream]["key_properties"] == ["id"]
+
+
+def test_satisfaction_ratings_carry_the_api_fields(catalog):
+    properties = set(catalog["satisfaction_ratings"]["schema"]["properties"])
+    assert {"score", "comment", "reason", "ticket_id", "assignee_id", "updated_at"} <= properties
+
+
+@pytest.mark.parametrize(("stream", "expected"), sorted(REPLICATION.items()))
+def test_replication_method_and_key(catalog, stream, expected):
+    entry = catalog[stream]
+    assert (entry.get("replication_method"), entry.get("replication_key")) == expected
+
+
+def test_default_selection_leaves_comments_and_audit_logs_out(catalog):
+    selected = {
+        name for name, entry in catalog.items() if stream_metadata(entry).get("selected-by-default")
+    }
+    assert selected == STREAMS - OPT_IN
+
+
+def test_ids_are_plain_integers_and_deletions_are_declared(catalog):
+    for name, entry in catalog.items():
+        assert "integer" in entry["schema"]["properties"]["id"]["type"], name
+    for name in ("tickets", "users"):
+        assert "_sdc_deleted_at" in catalog[name]["schema"]["properties"]
