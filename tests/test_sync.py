@@ -9,7 +9,7 @@ import pytest
 from tap_zendesk_objects.timeutil import to_epoch
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
-from tests.singer import FAST_RATES, SyncResult, discover, run_tap, select
+from tests.singer import FAST_RATES, discover, run_tap, select
 
 START_DATE = "2020-01-01T00:00:00Z"
 EXPORT_PAGE, LIST_PAGE = 1000, 100
