@@ -1,0 +1,35 @@
+"""catalog.sample.json stays what discovery produces, with the default selection."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SAMPLE = Path(__file__).parent.parent / "catalog.sample.json"
+
+
+def test_sample_catalog_matches_discovery_without_credentials():
+    proc = subprocess.run(
+        [sys.executable, "-m", "tap_zendesk_objects", "--discover"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    assert json.loads(SAMPLE.read_text()) == json.loads(proc.stdout), (
+        "regenerate with: tap-zendesk-objects --discover > catalog.sample.json"
+    )
+
+
+def test_sample_catalog_selects_all_but_the_opt_in_streams():
+    catalog = json.loads(SAMPLE.read_text())
+    selected = {
+        entry["tap_stream_id"]
+        for entry in catalog["streams"]
+        for metadata in entry["metadata"]
+        if metadata["breadcrumb"] == [] and metadata["metadata"].get("selected-by-default")
+    }
+    assert len(catalog["streams"]) == 16
+    assert selected == {entry["tap_stream_id"] for entry in catalog["streams"]} - {
+        "ticket_comments",
+        "audit_logs",
+    }
