@@ -13,6 +13,7 @@ from tap_zendesk_objects.config import (
     DEFAULT_INCREMENTAL_RATE,
     check_config,
 )
+from tap_zendesk_objects.custom_fields import registry as custom_fields
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.throttle import Throttle
@@ -59,5 +60,12 @@ class TapZendeskObjects(Tap):
         return self._throttles[bucket]
 
     def discover_streams(self) -> list[Stream]:
-        """The 16 collections."""
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        """The 16 collections; tickets, users and organizations with custom-field columns.
+
+        With an input catalog the streams run with the catalog's schemas (custom columns
+        included), so no field list is read here; the streams map values to those columns.
+        """
+        streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        if self.input_catalog is None:
+            custom_fields(self).discover(streams)
+        return streams

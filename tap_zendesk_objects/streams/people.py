@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tap_zendesk_objects.custom_fields import apply_custom_columns
 from tap_zendesk_objects.families import CursorExportStream, ListStream, TimeExportStream
 from tap_zendesk_objects.schemas.people import (
     GROUP_MEMBERSHIPS,
@@ -25,11 +26,11 @@ class UsersStream(CursorExportStream):
     schema = USERS
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
-        """Flag deleted users."""
+        """Flag deleted users and fill the custom-field columns."""
         for user in records:
             if user.get("active") is False:
                 user["_sdc_deleted_at"] = user.get("updated_at")
-        return records
+        return apply_custom_columns(self, records)
 
 
 class OrganizationsStream(TimeExportStream):
@@ -42,6 +43,10 @@ class OrganizationsStream(TimeExportStream):
     export_time_field = "updated_at"
     full_first_sync = True
     schema = ORGANIZATIONS
+
+    def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
+        """Fill the custom-field columns (after the boundary repeats are dropped)."""
+        return apply_custom_columns(self, records)
 
 
 class GroupsStream(ListStream):

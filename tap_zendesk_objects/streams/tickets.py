@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from tap_zendesk_objects.client import DerivedStream
+from tap_zendesk_objects.custom_fields import apply_custom_columns
 from tap_zendesk_objects.families import CursorExportStream
 from tap_zendesk_objects.pagination import PageParams
 from tap_zendesk_objects.schemas.tickets import TICKET_METRICS, TICKETS
@@ -46,7 +47,7 @@ class TicketsStream(CursorExportStream):
         return params
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
-        """Emit the page's metrics, then flag deleted tickets."""
+        """Emit the page's metrics, flag deleted tickets, fill the custom-field columns."""
         metric_sets = [
             flatten_metric_set(ticket["metric_set"], ticket.get("received_at"))
             for ticket in records
@@ -65,7 +66,7 @@ class TicketsStream(CursorExportStream):
             ticket.pop("fields", None)  # a repeat of custom_fields
             if ticket.get("status") == "deleted":
                 ticket["_sdc_deleted_at"] = ticket.get("updated_at")
-        return records
+        return apply_custom_columns(self, records)
 
 
 class TicketMetricsStream(DerivedStream):
