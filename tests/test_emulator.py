@@ -778,3 +778,37 @@ def test_full_walk_equals_truth(emulator, http):
     counts = emulator.request_counts()
     assert counts["/api/v2/incremental/tickets/cursor"] == 2
     assert counts["/api/v2/groups"] == 1
+
+
+def test_command_line_runs_until_sigterm():
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    cmd = [
+        sys.executable,
+        "-m",
+        "tests.emulator",
+        "--port",
+        "0",
+        "--scale",
+        "0.1",
+        "--no-enterprise",
+    ]
+    with subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, text=True) as proc:
+        try:
+            first = proc.stdout.readline()
+            base_url = first.split(" at ")[1].split()[0]
+            assert base_url.startswith("http://127.0.0.1:")
+            with session("bearer") as s:
+                assert s.get(base_url + V2 + "/users/me", timeout=10).ok
+                assert s.get(base_url + V2 + "/audit_logs", timeout=10).status_code == 403
+            rest = proc.stdout.readline() + proc.stdout.readline()
+            assert API_TOKEN in rest and ACCESS_TOKEN in rest
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(10) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()

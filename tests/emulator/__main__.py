@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.time()
     account = Account(scale=args.scale, seed=args.seed)
+    account.warm()
     emulator = Emulator(
         account,
         port=args.port,
