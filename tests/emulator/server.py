@@ -449,6 +449,8 @@ class Emulator:
             for b in buckets:
                 limit = self._limit(b)
                 remaining, reset = b.state(limit, now)
+                if not self.rate_limits:
+                    remaining = limit  # limits off: a budget nothing spends
                 if b.header is None:
                     headers.update(
                         {
