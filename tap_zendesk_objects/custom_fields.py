@@ -21,7 +21,6 @@ cannot explain (a `custom_<id>` fallback, or a name cut at 63 bytes).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -365,7 +364,22 @@ def converter(
 
 # Applying values to records ---------------------------------------------------------------
 
-Target = tuple[str, Callable[[Any], Any]]
+# Column name, the type its values usually already have (passed through as is), converter.
+Target = tuple[str, type | None, Callable[[Any], Any]]
+_FAST_TYPES: dict[str, type | None] = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "date": None,
+    "array": None,
+    "any": None,
+}
+
+
+def target(name: str, schema: Mapping[str, Any], stream: str, logger: logging.Logger) -> Target:
+    """How one column is filled: values of its usual type go through untouched."""
+    return name, _FAST_TYPES[_kind(schema)], converter(schema, name, stream, logger)
 
 
 @dataclass
@@ -383,41 +397,73 @@ class ColumnMapper:
         """Set every custom column of every record: its converted value, else null."""
         if not self.nulls:
             return
+        if self.collection.by_key:
+            self._apply_by_key(records)
+        else:
+            self._apply_by_id(records)
+
+    def _apply_by_id(self, records: list[dict]) -> None:
+        """Tickets: `custom_fields` is a list of {id, value}."""
         container, nulls, targets = self.collection.container, self.nulls, self.targets
-        by_key = self.collection.by_key
         for record in records:
             record.update(nulls)
             values = record.get(container)
-            if not values:
+            if type(values) is not list:
                 continue
-            if by_key:
-                if not isinstance(values, dict):
-                    continue
-                pairs: Iterable[tuple[Any, Any]] = values.items()
-            else:
-                if not isinstance(values, list):
-                    continue
-                pairs = (
-                    (item.get("id"), item.get("value")) for item in values if type(item) is dict
-                )
-            for ident, value in pairs:
+            for item in values:
                 try:
-                    target = targets[ident]
-                except (KeyError, TypeError):
-                    target = self._find(ident)
-                if target is not None:
-                    record[target[0]] = target[1](value)
+                    found = targets[item["id"]]
+                except (KeyError, TypeError, IndexError):
+                    found = self._find_item(item)
+                if found is not None:
+                    name, fast, convert = found
+                    value = item.get("value")
+                    if value is None or type(value) is fast:
+                        record[name] = value
+                    else:
+                        record[name] = convert(value)
+
+    def _apply_by_key(self, records: list[dict]) -> None:
+        """Users and organizations: the container is an object keyed by field key."""
+        container, nulls, targets = self.collection.container, self.nulls, self.targets
+        for record in records:
+            record.update(nulls)
+            values = record.get(container)
+            if type(values) is not dict:
+                continue
+            for key, value in values.items():
+                try:
+                    found = targets[key]
+                except KeyError:
+                    found = self._find(key)
+                if found is not None:
+                    name, fast, convert = found
+                    if value is None or type(value) is fast:
+                        record[name] = value
+                    else:
+                        record[name] = convert(value)
+
+    def _find_item(self, item: Any) -> Target | None:
+        """A ticket's {id, value} not seen before (or malformed: then nothing)."""
+        if type(item) is not dict:
+            return None
+        ident = item.get("id")
+        try:
+            return self.targets[ident]
+        except KeyError:
+            return self._find(ident)
+        except TypeError:  # an unhashable id: no field has it
+            return None
 
     def _find(self, ident: Any) -> Target | None:
         """Key mode: the column `custom_<key>` if the schema has it. Else nothing."""
-        target = None
+        found = None
         if self.make is not None and isinstance(ident, str):
             name = cut(PREFIX + ident)
             if name in self.columns:
-                target = self.make(name)
-        with contextlib.suppress(TypeError):  # an unhashable id is not remembered
-            self.targets[ident] = target
-        return target
+                found = self.make(name)
+        self.targets[ident] = found
+        return found
 
 
 class CustomFields:
@@ -535,7 +581,7 @@ class CustomFields:
         logger = stream.logger
 
         def make(name: str) -> Target:
-            return name, converter(columns[name], name, stream.name, logger)
+            return target(name, columns[name], stream.name, logger)
 
         nulls = dict.fromkeys(columns)
         read = collection.stream in self._definitions

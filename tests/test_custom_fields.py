@@ -25,6 +25,7 @@ from tap_zendesk_objects.custom_fields import (
     converter,
     parse_definitions,
     slug,
+    target,
 )
 from tap_zendesk_objects.schemas.people import ORGANIZATIONS, USERS
 from tap_zendesk_objects.schemas.tickets import TICKETS
@@ -212,7 +213,7 @@ def test_one_warning_per_column_however_many_bad_values():
 
 def test_mapper_fills_every_column_and_keeps_the_raw_container():
     logger = logging.getLogger("test.custom_fields.mapper")
-    seats = ("custom_seats", converter(column("integer"), "custom_seats", "tickets", logger))
+    seats = target("custom_seats", column("integer"), "tickets", logger)
     mapper = ColumnMapper(
         COLLECTIONS["tickets"],
         {"custom_seats": None, "custom_gone": None},
@@ -237,7 +238,7 @@ def test_mapper_by_key_finds_columns_named_after_keys():
     columns = {"custom_plan": column("string"), "custom_logins": column("integer")}
 
     def make(name):
-        return name, converter(columns[name], name, "users", logger)
+        return target(name, columns[name], "users", logger)
 
     mapper = ColumnMapper(COLLECTIONS["users"], dict.fromkeys(columns), {}, columns, make)
     records = [{"user_fields": {"plan": "gold", "logins": "12", "new_field": 1}}, {}]
