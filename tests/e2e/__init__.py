@@ -1,0 +1,1 @@
+"""End-to-end tests: real `meltano run`, real target-postgres, real PostgreSQL."""
