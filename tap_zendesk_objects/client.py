@@ -18,7 +18,8 @@ from singer_sdk.exceptions import RetriableAPIError
 from tap_zendesk_objects.config import base_url
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
-from tap_zendesk_objects.responses import InvalidBodyError, error_text, payload
+from tap_zendesk_objects.responses import InvalidBodyError, error_text, error_title, payload
+from tap_zendesk_objects.throttle import retry_after_seconds
 from tap_zendesk_objects.timeutil import utc_now_iso
 
 if TYPE_CHECKING:
@@ -31,13 +32,18 @@ INCREMENTAL_BUCKET = "incremental"
 
 # Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
 RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
-MAX_TRIES = 8
+# Transient failures (5xx, 409, resets, timeouts, cut-off or invalid bodies) of one request:
+# tries in all, and the backoff between them (BASE, doubling, capped, with jitter), which
+# adds up to about three minutes before the run gives up.
+MAX_TRIES = 10
+RETRY_BACKOFF_BASE_SECONDS = 0.5
+RETRY_BACKOFF_CAP_SECONDS = 60.0
 # 429s are retried for as long as Zendesk keeps naming a wait, up to this cap.
 RATE_LIMIT_PATIENCE_SECONDS = 3 * 3600
 DEFAULT_RETRY_AFTER_SECONDS = 60.0
 TRANSIENT_ERRORS = (
     RetriableAPIError,
-    ConnectionResetError,
+    ConnectionError,
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
     requests.exceptions.ChunkedEncodingError,
@@ -45,15 +51,18 @@ TRANSIENT_ERRORS = (
 )
 
 
+def retry_backoff(failures: int) -> float:
+    """Seconds to wait after the n-th transient failure of a request (jittered)."""
+    ceiling = min(RETRY_BACKOFF_BASE_SECONDS * 2.0 ** (failures - 1), RETRY_BACKOFF_CAP_SECONDS)
+    return ceiling * random.uniform(0.5, 1.0)
+
+
 class RateLimitedError(RetriableAPIError):
     """A 429: wait Retry-After, then try again."""
 
     def __init__(self, message: str, response: requests.Response) -> None:
         super().__init__(message, response)
-        try:
-            self.retry_after = float(response.headers.get("Retry-After", ""))
-        except ValueError:
-            self.retry_after = DEFAULT_RETRY_AFTER_SECONDS
+        self.retry_after = retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
 
 
 class PlanRestrictedError(ZendeskAPIError):
@@ -66,8 +75,14 @@ class TooRecentStartError(ZendeskAPIError):
 
 def describe_request(response: requests.Response) -> str:
     """`GET /api/v2/groups`: the method and path only (queries and headers stay out)."""
-    request = response.request
-    return f"{request.method if request else 'GET'} {urlsplit(response.url).path}"
+    return describe_prepared(response.request, response.url)
+
+
+def describe_prepared(request: requests.PreparedRequest | None, url: str | None = None) -> str:
+    """`GET /api/v2/groups` for a request that may have had no answer."""
+    method = (request.method if request is not None else None) or "GET"
+    target = url or (request.url if request is not None else None) or ""
+    return f"{method} {urlsplit(str(target)).path}"
 
 
 class ZendeskStream(RESTStream[PageParams | None]):
@@ -152,31 +167,52 @@ class ZendeskStream(RESTStream[PageParams | None]):
     def _fatal_error(self, response: requests.Response) -> ZendeskAPIError:
         status, where, detail = response.status_code, describe_request(response), ""
         detail = error_text(response)
+        if status == 404 and "help desk" in detail.lower():
+            # Checked before plan gating: a wrong subdomain is never "a plan without it".
+            return ZendeskAPIError(
+                f"no Zendesk account at {self.url_base} (404 {error_title(response)}). "
+                "Check `subdomain`: use `acme` for acme.zendesk.com, not `acme.zendesk.com`."
+            )
         if status in (403, 404) and self.plan_gated:
             return PlanRestrictedError(f"{where}: {status} {detail}")
         if status == 401:
             return ZendeskAPIError(
                 f"Zendesk rejected the credentials ({self.auth_method}) on {where}: "
-                f"401 {detail}. Check the token, and that API access is on in Admin Center."
+                f"401 {detail}. Check the {self.auth_setting_names}, and that API access "
+                "is on in Admin Center."
             )
         if status == 403:
             return ZendeskAPIError(
-                f"{where}: 403 {detail}. Stream '{self.name}' needs an admin user's "
-                f"credentials ({self.auth_method} was refused)."
-            )
-        if status == 404 and "help desk" in detail.lower():
-            return ZendeskAPIError(
-                f"no Zendesk account at {self.url_base} (404 {detail}). Check `subdomain`: "
-                "use `acme` for acme.zendesk.com, not `acme.zendesk.com`."
+                f"{where}: 403 {detail}. Stream '{self.name}' needs an admin: the "
+                f"{self.auth_method} was refused; use an admin's credentials or deselect "
+                f"'{self.name}'."
             )
         if status == 422 and "recent" in detail.lower():
             return TooRecentStartError(f"{where}: 422 {detail}")
         return ZendeskAPIError(f"{where}: {status} {detail}")
 
+    @property
+    def auth_setting_names(self) -> str:
+        """The settings that hold the credentials in use."""
+        if self.config.get("access_token"):
+            return "`access_token`"
+        return "`email` and `api_token`"
+
+    def write_page_state(self) -> None:
+        """Write STATE before each page of a sorted stream, so a restart resumes there.
+
+        At that moment every record of the previous pages has been written and counted in
+        the bookmark, and no record of the next page has: the bookmark never runs ahead of
+        what was emitted.
+        """
+        if self.is_sorted and self.replication_key and self.selected:
+            self._write_state_message()
+
     def request_decorator(self, func: Callable[..., requests.Response]) -> Callable:
         """Pace every request, wait out 429s, and retry transient failures a bounded time."""
 
         def send(*args: Any, **kwargs: Any) -> requests.Response:
+            self.write_page_state()
             throttle = self.throttle
             patience_ends = time.monotonic() + RATE_LIMIT_PATIENCE_SECONDS
             failures = 0
@@ -185,21 +221,27 @@ class ZendeskStream(RESTStream[PageParams | None]):
                 try:
                     response = func(*args, **kwargs)
                 except RateLimitedError as exc:
-                    wait = max(exc.retry_after, 0.0)
+                    wait = exc.retry_after
                     if time.monotonic() + wait > patience_ends:
-                        msg = f"{exc} for over {RATE_LIMIT_PATIENCE_SECONDS // 60} minutes"
+                        msg = (
+                            f"{exc}: Zendesk kept refusing for over "
+                            f"{RATE_LIMIT_PATIENCE_SECONDS // 60} minutes; lower "
+                            "`max_requests_per_minute` / `incremental_requests_per_minute` or "
+                            "run when other integrations are quieter"
+                        )
                         raise ZendeskAPIError(msg) from None
-                    self.log("%s; waiting %.0f s (Retry-After)", exc, wait, level=logging.WARNING)
-                    throttle.observe(exc.response.headers if exc.response is not None else {})
+                    self.log("%s; waiting %.1f s (Retry-After)", exc, wait, level=logging.WARNING)
+                    if exc.response is not None:
+                        throttle.observe(exc.response.headers)
                     throttle.pause(wait)
                     continue
                 except TRANSIENT_ERRORS as exc:
                     failures += 1
-                    reason = _transient_reason(exc, self.path or "")
+                    reason = _transient_reason(exc, args[0] if args else None)
                     if failures >= MAX_TRIES:
                         msg = f"{reason}: still failing after {MAX_TRIES} tries"
                         raise ZendeskAPIError(msg) from None
-                    delay = min(2.0**failures, 60.0) * random.uniform(0.5, 1.0)
+                    delay = retry_backoff(failures)
                     self.log(
                         "%s; retry %d of %d in %.1f s",
                         reason,
@@ -271,10 +313,20 @@ class ZendeskStream(RESTStream[PageParams | None]):
         return iter(())
 
 
-def _transient_reason(exc: BaseException, path: str) -> str:
+def _transient_reason(exc: BaseException, request: Any) -> str:
+    """`GET /api/v2/groups: 503 ...`, or the kind of network failure (never its URL or headers)."""
     if isinstance(exc, RetriableAPIError):
         return str(exc)
-    return f"GET {path}: {type(exc).__name__} (connection reset, timeout or cut-off body)"
+    where = describe_prepared(request if isinstance(request, requests.PreparedRequest) else None)
+    if isinstance(exc, requests.exceptions.Timeout):
+        kind = "no answer within `request_timeout`"
+    elif isinstance(exc, requests.exceptions.ChunkedEncodingError | ConnectionResetError):
+        kind = "connection reset or body cut off"
+    elif isinstance(exc, requests.exceptions.ConnectionError | ConnectionError):
+        kind = "connection failed or reset"
+    else:
+        kind = "response could not be decoded"
+    return f"{where}: {kind} ({type(exc).__name__})"
 
 
 class DerivedStream(Stream):

@@ -11,3 +11,7 @@ class ConfigError(TapError):
 
 class ZendeskAPIError(TapError):
     """Zendesk refused a request in a way retrying cannot fix."""
+
+
+class InputFileError(TapError):
+    """A --config, --state or --catalog file is missing, unreadable or malformed."""

@@ -30,18 +30,39 @@ def payload(response: requests.Response) -> dict[str, Any]:
     return cached
 
 
-def error_text(response: requests.Response) -> str:
-    """Summarise Zendesk's error body in any of its four shapes, or the HTTP reason."""
+# Error details longer than this are cut: one line, not a page of HTML or JSON.
+MAX_DETAIL_CHARS = 300
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > MAX_DETAIL_CHARS:
+        text = text[: MAX_DETAIL_CHARS - 3] + "..."
+    return text
+
+
+def _error_body(response: requests.Response) -> dict[str, Any] | None:
     try:
         body = msgspec.json.decode(response.content)
     except msgspec.DecodeError:
-        return response.reason or ""
-    if not isinstance(body, dict):
-        return response.reason or ""
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def error_text(response: requests.Response) -> str:
+    """Summarise Zendesk's error body in any of its four shapes, or the HTTP reason, on one line.
+
+    `{"error": "...", "description": "..."}`, `{"error": {"title", "message"}}`,
+    `{"error": "invalid_token", "error_description": "..."}` and
+    `{"errors": [{"code", "title", "detail"}]}`.
+    """
+    body = _error_body(response)
+    if body is None:
+        return _one_line(response.reason or "")
     error = body.get("error")
     if isinstance(error, dict):
         parts = [error.get("title"), error.get("message")]
-    elif "errors" in body and isinstance(body["errors"], list):
+    elif isinstance(body.get("errors"), list):
         parts = [
             str(item.get("detail") or item.get("title") or item.get("code"))
             for item in body["errors"]
@@ -49,4 +70,16 @@ def error_text(response: requests.Response) -> str:
         ]
     else:
         parts = [error, body.get("description") or body.get("error_description")]
-    return ": ".join(str(part) for part in parts if part) or (response.reason or "")
+    text = ": ".join(str(part) for part in parts if part)
+    return _one_line(text or response.reason or "")
+
+
+def error_title(response: requests.Response) -> str:
+    """The short part of an error body (`No help desk at acme.zendesk.com`), or error_text."""
+    body = _error_body(response)
+    error = body.get("error") if body else None
+    if isinstance(error, dict) and error.get("title"):
+        return _one_line(str(error["title"]))
+    if isinstance(error, str) and error:
+        return _one_line(error)
+    return error_text(response)

@@ -2,53 +2,138 @@
 
 Zendesk keeps separate per-minute budgets for the Core API and for incremental exports, and
 the Core budget is shared with every other integration of the account. Requests of one bucket
-are spaced evenly (60 / rate seconds apart), and when Zendesk's rate-limit headers show the
-account's remaining budget running low, the spacing grows so other integrations keep room.
+are spaced evenly (60 / rate seconds apart). Zendesk's rate-limit headers, in every spelling
+it uses, are read after each response: when the account's remaining budget runs low, the
+spacing grows so that what is left lasts until the window resets, and a small reserve is
+left untouched for the account's other integrations.
 """
 
 from __future__ import annotations
 
+import email.utils
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-# Below this share of the account's budget left, the tap slows down.
+# Below this share of a budget left, requests are spread over the rest of the window.
 LOW_BUDGET_SHARE = 0.2
+# This share of a budget is left to the account's other integrations.
+RESERVE_SHARE = 0.05
+# Window length assumed when Zendesk names no reset time.
+DEFAULT_WINDOW_SECONDS = 60.0
+# Longest wait a header may ask for (a garbled reset value must not stall a sync for hours).
+MAX_HEADER_WAIT_SECONDS = 900.0
 
-_REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "rate-limit-remaining")
+# The account-wide budget, in the spellings seen in Zendesk's docs and recordings.
 _LIMIT_HEADERS = ("x-rate-limit", "ratelimit-limit", "rate-limit")
-_RESET_HEADERS = ("ratelimit-reset", "rate-limit-reset")
-_COMPOUND = re.compile(r"(total|remaining|resets)\s*=\s*(\d+)", re.IGNORECASE)
+_REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "rate-limit-remaining")
+_RESET_HEADERS = ("ratelimit-reset", "rate-limit-reset", "x-rate-limit-reset")
+# Per-endpoint budgets: `zendesk-ratelimit-<name>: total=100; remaining=99; resets=41`.
+_ENDPOINT_PREFIX = "zendesk-ratelimit-"
+_COMPOUND = re.compile(r"(total|remaining|resets)\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+_LEADING_NUMBER = re.compile(r"\s*(-?\d+(?:\.\d+)?)")
 
 
-def read_budget(headers: Mapping[str, str]) -> tuple[int, int, float | None] | None:
-    """(limit, remaining, seconds to reset) from any of Zendesk's header spellings, or None."""
-    lowered = {key.lower(): value for key, value in headers.items()}
-    limit = _first_int(lowered, _LIMIT_HEADERS)
-    remaining = _first_int(lowered, _REMAINING_HEADERS)
-    reset = _first_int(lowered, _RESET_HEADERS)
-    for key, value in lowered.items():
-        if key.startswith("zendesk-ratelimit-"):
-            parts = {name.lower(): int(number) for name, number in _COMPOUND.findall(value)}
-            tighter = remaining is None or parts.get("remaining", remaining) < remaining
-            if "total" in parts and "remaining" in parts and tighter:
-                limit, remaining = parts["total"], parts["remaining"]
-                reset = parts.get("resets", reset)
-    if limit is None or remaining is None or limit <= 0:
+@dataclass(frozen=True)
+class Budget:
+    """One rate-limit budget as a response reports it."""
+
+    name: str
+    limit: int
+    remaining: int
+    reset: float | None  # seconds until the window resets, when named
+
+    def delay(self) -> float:
+        """Seconds to leave before the next request so this budget lasts its window."""
+        window = DEFAULT_WINDOW_SECONDS if self.reset is None else self.reset
+        window = min(max(window, 0.0), MAX_HEADER_WAIT_SECONDS)
+        usable = self.remaining - int(self.limit * RESERVE_SHARE)
+        if usable <= 0:
+            return window
+        if self.remaining > self.limit * LOW_BUDGET_SHARE:
+            return 0.0
+        return window / (usable + 1)
+
+
+def _lowered(headers: Mapping[str, str]) -> dict[str, str]:
+    return {str(key).lower(): str(value) for key, value in headers.items()}
+
+
+def _number(text: str | None) -> float | None:
+    """The leading number of a header value (`100`, `100.0`, `100, 100;w=60`), or None."""
+    if text is None:
         return None
-    return limit, remaining, None if reset is None else float(reset)
+    match = _LEADING_NUMBER.match(text)
+    return float(match.group(1)) if match else None
 
 
-def _first_int(headers: Mapping[str, str], names: tuple[str, ...]) -> int | None:
+def _first_number(headers: Mapping[str, str], names: tuple[str, ...]) -> float | None:
     for name in names:
-        value = headers.get(name)
+        value = _number(headers.get(name))
         if value is not None:
-            try:
-                return int(float(value))
-            except ValueError:
-                continue
+            return value
     return None
+
+
+def read_budgets(headers: Mapping[str, str]) -> list[Budget]:
+    """Every budget the headers report, read case-insensitively in all of Zendesk's spellings.
+
+    The account-wide budget takes the tightest `remaining` among its spellings; each
+    `zendesk-ratelimit-<name>` header is a budget of its own.
+    """
+    lowered = _lowered(headers)
+    budgets: list[Budget] = []
+    limit = _first_number(lowered, _LIMIT_HEADERS)
+    remaining_values = [
+        value
+        for value in (_number(lowered.get(name)) for name in _REMAINING_HEADERS)
+        if value is not None
+    ]
+    if limit is not None and limit > 0 and remaining_values:
+        budgets.append(
+            Budget(
+                "account",
+                int(limit),
+                int(min(remaining_values)),
+                _first_number(lowered, _RESET_HEADERS),
+            )
+        )
+    for key, value in lowered.items():
+        if not key.startswith(_ENDPOINT_PREFIX):
+            continue
+        parts = {name.lower(): float(number) for name, number in _COMPOUND.findall(value)}
+        if parts.get("total", 0) > 0 and "remaining" in parts:
+            budgets.append(
+                Budget(
+                    key.removeprefix(_ENDPOINT_PREFIX),
+                    int(parts["total"]),
+                    int(parts["remaining"]),
+                    parts.get("resets"),
+                )
+            )
+    return budgets
+
+
+def budget_delay(headers: Mapping[str, str]) -> float:
+    """The wait the tightest reported budget asks for (0 when there is room or no headers)."""
+    return max((budget.delay() for budget in read_budgets(headers)), default=0.0)
+
+
+def retry_after_seconds(headers: Mapping[str, str], default: float) -> float:
+    """A 429's `Retry-After` (seconds or an HTTP date) in seconds; `default` when absent."""
+    value = _lowered(headers).get("retry-after")
+    if value is None or not value.strip():
+        return default
+    seconds = _number(value)
+    if seconds is None:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return default
+        seconds = when.timestamp() - time.time()
+    return max(seconds, 0.0)
 
 
 class Throttle:
@@ -61,6 +146,9 @@ class Throttle:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        if per_minute <= 0:
+            msg = f"a request rate must be positive, not {per_minute}"
+            raise ValueError(msg)
         self.interval = 60.0 / per_minute
         self._clock = clock
         self._sleep = sleep
@@ -68,7 +156,7 @@ class Throttle:
         self._lock = threading.Lock()
 
     def wait(self) -> float:
-        """Block until this bucket may send; returns the seconds waited."""
+        """Block until this bucket may send, and take the slot; returns the seconds waited."""
         with self._lock:
             now = self._clock()
             slot = max(now, self._next_slot)
@@ -79,19 +167,16 @@ class Throttle:
         return delay
 
     def pause(self, seconds: float) -> None:
-        """Push the next slot back, e.g. after a 429's Retry-After."""
+        """Let no request of this bucket start within `seconds` from now (e.g. Retry-After)."""
         with self._lock:
             self._next_slot = max(self._next_slot, self._clock() + seconds)
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Slow down when the account's remaining budget runs low, whoever spent it."""
-        budget = read_budget(headers)
-        if budget is None:
-            return
-        limit, remaining, reset = budget
-        if remaining > limit * LOW_BUDGET_SHARE:
-            return
-        # Spread what is left of the window over the time until it resets.
-        window = reset if reset is not None else 60.0
-        share_left = max(remaining, 1) / 2
-        self.pause(window / share_left)
+    def observe(self, headers: Mapping[str, str]) -> float:
+        """Slow down when a budget Zendesk reports runs low, whoever spent it.
+
+        Returns the pause this response asked for (0 when there is room).
+        """
+        delay = budget_delay(headers)
+        if delay > 0:
+            self.pause(delay)
+        return delay
