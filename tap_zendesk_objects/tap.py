@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from singer_sdk import Stream, Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from tap_zendesk_objects.client import CORE_BUCKET, INCREMENTAL_BUCKET
 from tap_zendesk_objects.config import (
@@ -29,6 +30,7 @@ class TapZendeskObjects(Tap):
 
     name = "tap-zendesk-objects"
     config_jsonschema = CONFIG_SCHEMA
+    message_writer_class = MsgSpecWriter  # several times faster than the default simplejson
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._throttles: dict[str, Throttle] = {}

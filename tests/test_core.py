@@ -13,7 +13,7 @@ from tests.emulator.server import Emulator
 from tests.singer import FAST_RATES
 
 # The SDK builds its test class at import time, so the emulator starts here too.
-_EMULATOR = Emulator(Account(scale=0.2, seed=3)).start()
+_EMULATOR = Emulator(Account(scale=1, seed=3)).start()
 atexit.register(_EMULATOR.stop)
 
 CONFIG = {**_EMULATOR.config(), **FAST_RATES, "start_date": "2020-01-01T00:00:00Z"}

@@ -266,3 +266,34 @@ def test_plan_restricted_streams_warn_and_stay_empty(tmp_path, emulator):
     assert result.records("groups")
     assert "Ticket forms need" in result.stderr and "Audit logs need" in result.stderr
     assert not result.of_type("ACTIVATE_VERSION", "ticket_forms"), "would empty the table"
+
+
+def deselect(catalog: dict, stream: str, *path: str) -> None:
+    """Mark one property (top level or nested) as not selected."""
+    entry = next(e for e in catalog["streams"] if e["tap_stream_id"] == stream)
+    breadcrumb = [part for name in path for part in ("properties", name)]
+    for metadata in entry["metadata"]:
+        if metadata["breadcrumb"] == breadcrumb:
+            metadata["metadata"]["selected"] = False
+            return
+    entry["metadata"].append({"breadcrumb": breadcrumb, "metadata": {"selected": False}})
+
+
+def test_property_selection_drops_deselected_properties(tmp_path, emulator):
+    config = tap_config(emulator)
+    catalog = select(discover(tmp_path, config), {"tickets", "ticket_comments"})
+    deselect(catalog, "tickets", "description")
+    deselect(catalog, "tickets", "custom_fields")
+    deselect(catalog, "ticket_comments", "body")
+    deselect(catalog, "ticket_comments", "via", "source")
+    result = run_tap(tmp_path, config, catalog=catalog)
+    assert result.returncode == 0, result.stderr[-2000:]
+    tickets, comments = result.records("tickets"), result.records("ticket_comments")
+    assert tickets and comments
+    assert not any("description" in t or "custom_fields" in t for t in tickets)
+    assert all("subject" in t and "status" in t for t in tickets)
+    assert not any("body" in c for c in comments)
+    assert all("source" not in (c.get("via") or {}) for c in comments)
+    assert any(c.get("via", {}).get("channel") for c in comments)
+    schema = result.of_type("SCHEMA", "tickets")[0]["schema"]["properties"]
+    assert "description" not in schema and "subject" in schema
