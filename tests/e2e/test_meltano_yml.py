@@ -19,6 +19,7 @@ KINDS = {"string": "string", "integer": "integer", "boolean": "boolean", "object
 def tap_json(*args: str) -> Any:
     proc = subprocess.run(
         [str(BIN / "tap-zendesk-objects"), *args],
+        cwd=REPO,
         capture_output=True,
         text=True,
         env=clean_environ(),
@@ -71,8 +72,10 @@ def test_every_tap_setting_is_declared_with_label_description_and_kind(about):
     assert {n for n, s in declared.items() if s.get("sensitive")} == {"access_token", "api_token"}
 
 
-def test_default_select_is_the_tap_default_selection():
-    catalog = tap_json("--discover")
+def test_default_select_is_the_tap_default_selection(tmp_path, emulator):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(emulator.config()))
+    catalog = tap_json("--config", str(config), "--discover")
     by_default = {
         entry["tap_stream_id"]
         for entry in catalog["streams"]
