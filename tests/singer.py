@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 TAP = [sys.executable, "-m", "tap_zendesk_objects"]
+# The stderr of every tap run made through this module in this test session: the secret scan
+# of tests/test_resilience.py reads it, and every run is checked as it ends (`record_stderr`).
+TAP_STDERR: list[str] = []
 # Limits that never slow a test down when the emulator's own limits are off.
 FAST_RATES = {"max_requests_per_minute": 1_000_000, "incremental_requests_per_minute": 1_000_000}
 
@@ -74,6 +77,7 @@ def run_tap(
         args += ["--state", str(write_json(tmp_path / "state.json", state))]
     args += extra_args or []
     proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    record_stderr(proc.stderr, config)
     messages = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     return SyncResult(proc.returncode, proc.stderr, messages)
 
@@ -81,8 +85,28 @@ def run_tap(
 def discover(tmp_path: Path, config: dict[str, Any]) -> dict[str, Any]:
     """The catalog `--discover` prints."""
     args = [*TAP, "--config", str(write_json(tmp_path / "config.json", config)), "--discover"]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=300, check=True)
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    record_stderr(proc.stderr, config)
+    proc.check_returncode()
     return json.loads(proc.stdout)
+
+
+def secrets_of(config: dict[str, Any] | None = None) -> set[str]:
+    """The emulator's credentials plus the config's own: none may ever reach the tap's logs."""
+    from tests.emulator.server import ACCESS_TOKEN, API_TOKEN
+
+    found = {ACCESS_TOKEN, API_TOKEN}
+    for key in ("access_token", "api_token"):
+        if config and isinstance(config.get(key), str) and len(config[key]) >= 6:
+            found.add(config[key])
+    return found
+
+
+def record_stderr(stderr: str, config: dict[str, Any] | None = None) -> None:
+    """Keep a run's stderr for the session-wide scan, and fail at once if it shows a secret."""
+    TAP_STDERR.append(stderr)
+    leaked = [secret for secret in secrets_of(config) if secret in stderr]
+    assert not leaked, f"the tap's stderr shows a credential ({len(leaked)} found)"
 
 
 def select(catalog: dict[str, Any], streams: set[str] | None = None) -> dict[str, Any]:
