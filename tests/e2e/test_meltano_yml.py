@@ -126,6 +126,10 @@ def test_job_runs_every_three_hours():
 def test_environments():
     names = {env["name"] for env in CONFIG["environments"]}
     assert {"dev", "prod", "demo"} <= names
+    # The bare `meltano run tap-zendesk-objects target-postgres` loads into schema zendesk.
+    assert CONFIG["default_environment"] == "prod"
+    prod = next(env for env in CONFIG["environments"] if env["name"] == "prod")
+    assert "config" not in prod
 
 
 def test_no_demo_address_or_credential_in_the_project_file():
