@@ -37,6 +37,7 @@ from tap_zendesk_objects.families import ListStream
 
 if TYPE_CHECKING:
     from singer_sdk import Stream, Tap
+    from singer_sdk.singerlib import Catalog
 
 PREFIX = "custom_"
 MAX_NAME_BYTES = 63  # PostgreSQL's identifier limit
@@ -194,10 +195,11 @@ def discovered_columns(
 
 
 class _UnconvertibleError(Exception):
-    pass
+    """A value that cannot take its column's type.
 
-
-_BAD = _UnconvertibleError()
+    Raised as a fresh instance every time: re-raising one shared instance would chain every
+    traceback onto it and keep each page's records alive for the whole run.
+    """
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?")
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|[T ])")
@@ -226,14 +228,14 @@ def _to_integer(value: Any) -> Any:
             return None
         if _INTEGER_TEXT.fullmatch(text):
             return int(text.split(".")[0])
-    raise _BAD
+    raise _UnconvertibleError
 
 
 def _to_number(value: Any) -> Any:
     if type(value) is float:
         if math.isfinite(value):
             return value
-        raise _BAD
+        raise _UnconvertibleError
     if type(value) is int or value is None:
         return value
     if isinstance(value, str):
@@ -244,7 +246,7 @@ def _to_number(value: Any) -> Any:
             number = float(text)
             if math.isfinite(number):
                 return int(number) if number.is_integer() and "." not in text else number
-    raise _BAD
+    raise _UnconvertibleError
 
 
 def _to_boolean(value: Any) -> Any:
@@ -260,7 +262,7 @@ def _to_boolean(value: Any) -> Any:
             return False
     if type(value) is int and value in (0, 1):
         return bool(value)
-    raise _BAD
+    raise _UnconvertibleError
 
 
 def _to_date(value: Any) -> Any:
@@ -276,9 +278,9 @@ def _to_date(value: Any) -> Any:
             try:
                 dt.date.fromisoformat(day)
             except ValueError:
-                raise _BAD from None
+                raise _UnconvertibleError from None
             return day
-    raise _BAD
+    raise _UnconvertibleError
 
 
 def _to_string_list(value: Any) -> Any:
@@ -290,7 +292,7 @@ def _to_string_list(value: Any) -> Any:
         return [_to_string(item) for item in value if item is not None]
     if isinstance(value, str):
         return [value] if value else []
-    raise _BAD
+    raise _UnconvertibleError
 
 
 def _identity(value: Any) -> Any:
@@ -558,6 +560,20 @@ class CustomFields:
             )
 
     # Syncing ------------------------------------------------------------------------------
+
+    def adopt_catalog(self, streams: Iterable[Stream], catalog: Catalog) -> None:
+        """Catalog runs: tickets, users and organizations take the catalog's schema as theirs.
+
+        The SDK keeps a catalog's schema apart (`effective_schema`); making it the stream's
+        own schema too means every step that reads `schema` sees the catalog's custom
+        columns, whichever of the two it reads.
+        """
+        for stream in streams:
+            if stream.name not in COLLECTIONS:
+                continue
+            entry = catalog.get_stream(stream.name)
+            if entry is not None and entry.schema.properties:
+                stream.schema = entry.schema.to_dict()
 
     def mapper(self, stream: Stream) -> ColumnMapper:
         """The stream's mapper, built on first use from the schema the stream runs with."""

@@ -70,4 +70,6 @@ class TapZendeskObjects(Tap):
         streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
         if self.input_catalog is None:
             custom_fields(self).discover(streams)
+        else:
+            custom_fields(self).adopt_catalog(streams, self.input_catalog)
         return streams
