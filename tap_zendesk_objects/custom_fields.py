@@ -200,6 +200,8 @@ class _UnconvertibleError(Exception):
     Raised as a fresh instance every time: re-raising one shared instance would chain every
     traceback onto it and keep each page's records alive for the whole run.
     """
+
+
 _INTEGER_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?")
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|[T ])")
@@ -590,7 +592,7 @@ class CustomFields:
         columns = {
             name: schema
             for name, schema in stream.effective_schema.get("properties", {}).items()
-            if name not in standard and mask[("properties", name)]
+            if name.startswith(PREFIX) and name not in standard and mask[("properties", name)]
         }
         if not columns:
             return ColumnMapper(collection, {}, {})

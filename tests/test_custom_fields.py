@@ -522,3 +522,22 @@ def test_a_field_deactivated_or_deleted_after_the_catalog_was_made(emulator, tmp
 def _write(path: Path, value: Any) -> Path:
     path.write_text(json.dumps(value))
     return path
+
+
+def test_no_field_list_is_read_when_the_catalog_wants_no_custom_column(emulator, tmp_path):
+    config = tap_config(emulator.config())
+    catalog = select(discover(tmp_path, config), set(STREAMS))
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            crumb = metadata["breadcrumb"]
+            if crumb and crumb[-1].startswith("custom_") and crumb[-1] != "custom_fields":
+                metadata["metadata"]["selected"] = crumb[-1] == "custom_user_text"
+    emulator.reset_counts()
+    result = run_tap(tmp_path, config, catalog=catalog)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not FIELD_LISTS & set(emulator.request_counts())
+    ticket = result.records("tickets")[0]
+    assert "custom_seats" not in ticket and "custom_fields" in ticket
+    users = result.records("users")
+    assert "custom_user_integer" not in users[0]
+    assert any(u["custom_user_text"] is not None for u in users)
