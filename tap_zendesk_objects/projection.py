@@ -46,9 +46,16 @@ class SchemaProjection:
             for breadcrumb, selected in self.mask.items()
         )
 
+    @cached_property
+    def schema_key_set(self) -> frozenset[str]:
+        """`schema_keys` as a set, for a C-level difference with each record's keys."""
+        return frozenset(self.schema_keys)
+
     def project(self, record: dict[str, Any]) -> dict[str, Any]:
-        """The record with only the selected schema keys (unknown API fields left out)."""
-        return {key: record[key] for key in self.schema_keys if key in record}
+        """The record, in place, without keys outside the selected schema keys."""
+        for key in record.keys() - self.schema_key_set:
+            del record[key]
+        return record
 
     def _generate_record_messages(self, record: dict) -> Iterator[RecordMessage]:
         """RECORD messages for an already projected record, through the stream maps."""

@@ -1,0 +1,244 @@
+"""Benchmark a full sync of all 16 streams against the local emulator.
+
+Reports the four figures issue 7 asks for:
+1. records/s and CPU seconds per 1,000 records, Singer messages to /dev/null, limits off;
+2. requests made against the floor, per endpoint;
+3. with the emulator limiting at Zendesk's defaults: 429s received, and wall time against the
+   floor implied by the request counts and the configured rates;
+4. peak RSS of the tap at two scales.
+
+Run: `scripts/benchmark` (or `.venv/bin/python -m benchmarks.run --help`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tap_zendesk_objects.config import DEFAULT_CORE_RATE, DEFAULT_INCREMENTAL_RATE
+from tests.emulator.account import Account
+from tests.emulator.server import Emulator
+
+START_DATE = "2000-01-01T00:00:00Z"
+START_EPOCH = 946684800
+EXPORT_PAGE, LIST_PAGE = 1000, 100
+EXPORTS = {
+    "/api/v2/incremental/tickets/cursor": "tickets",
+    "/api/v2/incremental/users/cursor": "users",
+    "/api/v2/incremental/organizations": "organizations",
+    "/api/v2/incremental/ticket_events": "ticket_events",
+}
+LISTS = {
+    "/api/v2/groups": "groups",
+    "/api/v2/ticket_fields": "ticket_fields",
+    "/api/v2/ticket_forms": "ticket_forms",
+    "/api/v2/skips": "ticket_skips",
+    "/api/v2/organization_memberships": "organization_memberships",
+    "/api/v2/group_memberships": "group_memberships",
+    "/api/v2/satisfaction_ratings": "satisfaction_ratings",
+    "/api/v2/activities": "activities",
+    "/api/v2/audit_logs": "audit_logs",
+}
+# Read once per run for the custom-field columns (allowed by the design's floor).
+FIELD_LISTS = {
+    "/api/v2/ticket_fields": "ticket_fields",
+    "/api/v2/user_fields": "user_fields",
+    "/api/v2/organization_fields": "organization_fields",
+}
+UNPACED = {"max_requests_per_minute": 10_000_000, "incremental_requests_per_minute": 10_000_000}
+
+
+@dataclass
+class Run:
+    """One tap run: wall and CPU seconds, peak RSS, exit code."""
+
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    returncode: int
+    stderr_tail: str
+
+
+def run_tap(config: dict[str, Any], catalog: dict[str, Any], workdir: Path) -> Run:
+    """Run the tap's console entry point with stdout to /dev/null; measure it alone."""
+    (workdir / "config.json").write_text(json.dumps(config))
+    (workdir / "catalog.json").write_text(json.dumps(catalog))
+    rss_file = workdir / "peak_rss_kb"
+    args = [sys.executable, "-m", "benchmarks.peak_rss", str(rss_file)]
+    args += ["--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json")]
+    err_path = workdir / "stderr.log"
+    with Path(os.devnull).open("wb") as devnull, err_path.open("wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=devnull, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)  # CPU of the tap alone
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        max_rss_mb=int(rss_file.read_text()) / 1024,
+        returncode=proc.returncode,
+        stderr_tail=err_path.read_text(errors="replace")[-1500:],
+    )
+
+
+def full_catalog(config: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    """The discovered catalog with every stream selected (opt-in ones too)."""
+    (workdir / "config.json").write_text(json.dumps(config))
+    tap = [sys.executable, "-m", "tap_zendesk_objects"]
+    args = [*tap, "--config", str(workdir / "config.json"), "--discover"]
+    out = subprocess.run(args, capture_output=True, check=True, text=True).stdout
+    catalog = json.loads(out)
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = True
+    return catalog
+
+
+def floor_requests(account: Account) -> dict[str, int]:
+    """The fewest requests a full sync can make, per endpoint (closing pages excluded)."""
+    truth = account.truth(START_EPOCH)
+    sizes = {endpoint: len(truth[stream]) for endpoint, stream in EXPORTS.items()}
+    sizes["/api/v2/incremental/ticket_events"] = sum(
+        1 for update in account.records("ticket_events") if update["timestamp"] >= START_EPOCH
+    )
+    floor = {endpoint: max(math.ceil(n / EXPORT_PAGE), 1) for endpoint, n in sizes.items()}
+    for endpoint, stream in LISTS.items():
+        floor[endpoint] = max(math.ceil(len(account.records(stream)) / LIST_PAGE), 1)
+    return floor
+
+
+def record_count(account: Account) -> int:
+    """Records a full sync of all 16 streams emits (the tests prove the tap emits exactly these)."""
+    return sum(len(ids) for ids in account.truth(START_EPOCH).values())
+
+
+def sync(scale: float, workdir: Path, **emulator_options: Any) -> tuple[Run, Emulator, int]:
+    """Build a warm account, serve it, and run one full sync with every stream selected."""
+    account = Account(scale=scale, seed=1)
+    account.warm()
+    rates = emulator_options.pop("tap_rates", UNPACED)
+    emulator = Emulator(account, **emulator_options).start()
+    try:
+        config = {**emulator.config(), **rates, "start_date": START_DATE}
+        catalog = full_catalog(config, workdir)
+        emulator.reset_counts()
+        run = run_tap(config, catalog, workdir)
+    finally:
+        emulator.stop()
+    if run.returncode != 0:
+        sys.exit(f"tap failed at scale {scale}:\n{run.stderr_tail}")
+    return run, emulator, record_count(account)
+
+
+def report_requests(emulator: Emulator) -> tuple[int, int, list[str]]:
+    """Requests made and their floor, with one line per endpoint."""
+    counts, floor = emulator.request_counts(), floor_requests(emulator.account)
+    lines, made, least = [], 0, 0
+    for endpoint in sorted(set(counts) | set(floor)):
+        allowed = floor.get(endpoint, 0) + (1 if endpoint in FIELD_LISTS else 0)
+        n = counts.get(endpoint, 0)
+        extra = n - floor.get(endpoint, 0)
+        note = "" if n <= allowed else f"  (+{extra} over the floor)"
+        if endpoint in EXPORTS and extra == 1:
+            note = "  (closing page)"
+        elif endpoint in FIELD_LISTS and extra == 1:
+            note = "  (custom-field definitions)"
+        lines.append(f"    {endpoint:<42} {n:>4}  floor {floor.get(endpoint, 0):>4}{note}")
+        made, least = made + n, least + floor.get(endpoint, 0)
+    return made, least, lines
+
+
+def rate_limited_floor(emulator: Emulator, core_rate: int, incremental_rate: int) -> float:
+    """Seconds the requests need at the configured rates (first request of a bucket is free)."""
+    counts = emulator.request_counts()
+    incremental = sum(n for path, n in counts.items() if path.startswith("/api/v2/incremental/"))
+    core = sum(counts.values()) - incremental
+    return max(incremental - 1, 0) * 60 / incremental_rate + max(core - 1, 0) * 60 / core_rate
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the four measurements and print them."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--scale", type=float, default=5, help="throughput scale (default 5)")
+    parser.add_argument("--rate-limited-scale", type=float, default=1)
+    parser.add_argument("--memory-scales", default="1,10", help="comma-separated (default 1,10)")
+    parser.add_argument("--skip-rate-limited", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    python = platform.python_version()
+    figures: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {python}"
+    }
+    print(f"tap-zendesk-objects benchmark on {figures['machine']}")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+
+        run, emulator, records = sync(args.scale, workdir)
+        made, least, lines = report_requests(emulator)
+        figures["throughput"] = {
+            "scale": args.scale,
+            "records": records,
+            "wall_seconds": round(run.wall, 2),
+            "records_per_second": round(records / run.wall),
+            "cpu_seconds_per_1000_records": round(run.cpu / records * 1000, 4),
+            "peak_rss_mb": round(run.max_rss_mb, 1),
+        }
+        figures["requests"] = {"made": made, "floor": least}
+        print(f"\n1. Throughput at scale {args.scale:g}, limits off, messages to /dev/null")
+        print(f"   {records} records in {run.wall:.2f} s = {records / run.wall:,.0f} records/s")
+        print(f"   CPU {run.cpu:.2f} s = {run.cpu / records * 1000:.4f} CPU s per 1,000 records")
+        print(f"   peak RSS {run.max_rss_mb:.0f} MB")
+        print(f"\n2. Requests at scale {args.scale:g}: {made} made, floor {least}")
+        print("\n".join(lines))
+
+        if not args.skip_rate_limited:
+            run, emulator, records = sync(
+                args.rate_limited_scale,
+                workdir,
+                rate_limits=True,
+                core_per_minute=DEFAULT_CORE_RATE,
+                incremental_per_minute=DEFAULT_INCREMENTAL_RATE,
+                tap_rates={},
+            )
+            floor = rate_limited_floor(emulator, DEFAULT_CORE_RATE, DEFAULT_INCREMENTAL_RATE)
+            too_many = emulator.status_counts().get(429, 0)
+            figures["rate_limited"] = {
+                "scale": args.rate_limited_scale,
+                "requests": sum(emulator.request_counts().values()),
+                "status_429": too_many,
+                "wall_seconds": round(run.wall, 1),
+                "floor_seconds": round(floor, 1),
+                "over_floor_percent": round((run.wall / floor - 1) * 100, 1) if floor else None,
+            }
+            print(
+                f"\n3. Rate-limited at Zendesk's defaults ({DEFAULT_CORE_RATE}/min core, "
+                f"{DEFAULT_INCREMENTAL_RATE}/min incremental), scale {args.rate_limited_scale:g}"
+            )
+            print(f"   {too_many} responses 429; wall {run.wall:.1f} s, floor {floor:.1f} s")
+
+        print("\n4. Peak RSS of the tap")
+        figures["peak_rss_mb"] = {}
+        for scale in (float(s) for s in args.memory_scales.split(",")):
+            run, _, records = sync(scale, workdir)
+            figures["peak_rss_mb"][f"{scale:g}"] = round(run.max_rss_mb, 1)
+            print(
+                f"   scale {scale:g}: {run.max_rss_mb:.0f} MB ({records} records, {run.wall:.1f} s)"
+            )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
