@@ -18,6 +18,7 @@ from singer_sdk.exceptions import RetriableAPIError
 from tap_zendesk_objects.config import base_url
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
+from tap_zendesk_objects.projection import SchemaProjection
 from tap_zendesk_objects.responses import InvalidBodyError, error_text, error_title, payload
 from tap_zendesk_objects.throttle import retry_after_seconds
 from tap_zendesk_objects.timeutil import utc_now_iso
@@ -85,7 +86,7 @@ def describe_prepared(request: requests.PreparedRequest | None, url: str | None 
     return f"{method} {urlsplit(str(target)).path}"
 
 
-class ZendeskStream(RESTStream[PageParams | None]):
+class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
     """Base of every stream that calls Zendesk.
 
     Subclasses declare `name`, `path`, `records_key` (the collection key of the response),
@@ -276,6 +277,10 @@ class ZendeskStream(RESTStream[PageParams | None]):
         """The derived stream called `name`."""
         return next(stream for stream in self.derived_streams if stream.name == name)
 
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        """Keep the schema's keys only (the SDK's type conformance is off, see projection)."""
+        return self.project(row)
+
     def get_new_paginator(self) -> ZendeskPaginator:
         """Each pagination family names its paginator."""
         raise NotImplementedError
@@ -329,7 +334,7 @@ def _transient_reason(exc: BaseException, request: Any) -> str:
     return f"{where}: {kind} ({type(exc).__name__})"
 
 
-class DerivedStream(Stream):
+class DerivedStream(SchemaProjection, Stream):
     """A collection read out of its parent's responses: it costs no request.
 
     The parent writes this stream's SCHEMA once per run, then hands it rows page by page.
@@ -358,7 +363,7 @@ class DerivedStream(Stream):
         if not self.selected:
             return
         for row in rows:
-            self._write_record_message(row)
+            self._write_record_message(self.project(row))
             self.emitted += 1
 
     def finish(self) -> None:
