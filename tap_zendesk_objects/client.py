@@ -263,7 +263,7 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         """The page's records, stamped with `received_at`, after the stream's page hook."""
         body = payload(response)
-        records = body.get(self.records_key) or []
+        records = body.pop(self.records_key, None) or []  # the page is not held twice
         received_at = utc_now_iso()
         for record in records:
             record["received_at"] = received_at
