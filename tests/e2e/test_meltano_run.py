@@ -204,7 +204,7 @@ def test_second_run_updates_in_place_adds_and_deletes(first_run: FirstRun) -> No
 def test_meltano_select_adds_ticket_comments_and_audit_logs(
     emulator_factory, postgres: Postgres, meltano_project
 ) -> None:
-    emulator = emulator_factory(scale=0.3, seed=3)
+    emulator = emulator_factory(scale=0.2, seed=3)
     project: MeltanoProject = meltano_project(env=project_env(emulator, postgres))
     project.meltano("select", "tap-zendesk-objects", "ticket_comments", "*")
     project.meltano("select", "tap-zendesk-objects", "audit_logs", "*")

@@ -47,7 +47,8 @@ def pipe(tmp_path: Path, state: dict | None) -> dict:
     return json.loads(lines[-1])
 
 
-def test_pipe_with_a_state_file(tmp_path: Path, emulator: Emulator, postgres: Postgres) -> None:
+def test_pipe_with_a_state_file(tmp_path: Path, emulator_factory, postgres: Postgres) -> None:
+    emulator: Emulator = emulator_factory(scale=0.5, seed=4)
     account = emulator.account
     tap_config = {**emulator.config(), **FAST_RATES, "start_date": START_DATE}
     (tmp_path / "c.json").write_text(json.dumps(tap_config))
