@@ -30,13 +30,15 @@ class SchemaProjection:
 
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     schema: dict
+    effective_schema: dict
     mask: SelectionMask
 
     @cached_property
     def schema_keys(self) -> tuple[str, ...]:
         """The schema's selected top-level properties (from the catalog when one is given)."""
         mask = self.mask
-        return tuple(key for key in self.schema["properties"] if mask[("properties", key)])
+        properties = self.effective_schema["properties"]  # the catalog's, when one is given
+        return tuple(key for key in properties if mask[("properties", key)])
 
     @cached_property
     def deselects_nested_properties(self) -> bool:
