@@ -251,13 +251,15 @@ def test_killed_at_random_points_and_rerun_from_last_state_loses_nothing(tmp_pat
         state: dict[str, Any] | None = None
         lines_per_run: list[int] = []
         killed = checked = 0
-        for attempt in range(16):
+        for attempt in range(12):
+            # Eight runs killed, by output lines or by time (from start-up on); then runs
+            # that may finish. A run that ends before its kill point ends the test.
             how: dict[str, Any] = {}
-            if attempt < 10:  # kill by output lines or by time; then let a run finish
-                if attempt % 2 == 0:
-                    how = {"after_lines": rng.randint(1, 3000)}
+            if attempt < 8:
+                if attempt % 3 != 2:
+                    how = {"after_lines": rng.randint(1, 1500)}
                 else:
-                    how = {"after_seconds": rng.uniform(0.8, 2.5)}
+                    how = {"after_seconds": rng.uniform(0.5, 1.5)}
             messages, finished = run_and_kill(tmp_path, config, catalog, state, **how)
             lines_per_run.append(len(messages))
             killed += not finished
@@ -273,7 +275,7 @@ def test_killed_at_random_points_and_rerun_from_last_state_loses_nothing(tmp_pat
         report = f"{killed=} {lines_per_run=}"
         print(report)
         assert missing_ids(emu, union) == {}, report
-    assert killed >= 3, report
+    assert killed >= 4, report
     assert checked > 0, report
 
 
