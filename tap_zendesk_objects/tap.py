@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import sys
+from typing import TYPE_CHECKING, Any
 
 from singer_sdk import Stream, Tap
 from singer_sdk.contrib.msgspec import MsgSpecWriter
@@ -18,6 +20,9 @@ from tap_zendesk_objects.custom_fields import registry as custom_fields
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.throttle import Throttle
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 _RATE_SETTINGS = {
     CORE_BUCKET: ("max_requests_per_minute", DEFAULT_CORE_RATE),
@@ -53,6 +58,17 @@ class TapZendeskObjects(Tap):
                 raise ConfigError("invalid config: " + "; ".join(errors))
             check_config(self.config)
         return errors
+
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        """On SIGTERM/SIGINT: the SDK writes the state, then exit 128+signal, not 0.
+
+        The state covers only records already written, so a rerun resumes safely; the
+        non-zero code tells the scheduler the run did not finish.
+        """
+        with contextlib.suppress(SystemExit):
+            super()._handle_termination(signum, frame)
+        sys.stderr.write(f"tap-zendesk-objects: stopped by signal {signum}; state written\n")
+        raise SystemExit(128 + signum)
 
     def throttle_for(self, bucket: str) -> Throttle:
         """One pacing per rate bucket, shared by the streams that spend it."""
