@@ -14,7 +14,7 @@ from tap_zendesk_objects.schemas.ticket_events import (
     TICKET_COMMENTS,
     TICKET_EVENTS,
 )
-from tap_zendesk_objects.timeutil import epoch_to_iso
+from tap_zendesk_objects.timeutil import epoch_to_iso, to_epoch
 
 COMMENT_EVENT_TYPES = frozenset({"Comment", "VoiceComment"})
 FIELD_CHANGE_TYPES = frozenset({"Create", "Change"})
@@ -43,10 +43,11 @@ def via_channel(via: Any) -> str | None:
 def update_columns(update: dict[str, Any]) -> dict[str, Any]:
     """The parent update's fields that every one of its rows carries."""
     system = update.get("system") if isinstance(update.get("system"), dict) else {}
+    stamp = to_epoch(update.get("timestamp"))
     return {
         "ticket_event_id": update.get("id"),
         "ticket_id": update.get("ticket_id"),
-        "timestamp": epoch_to_iso(update["timestamp"]),
+        "timestamp": epoch_to_iso(stamp) if stamp is not None else update.get("created_at"),
         "created_at": update.get("created_at"),
         "updater_id": update.get("updater_id"),
         "ticket_event_via": via_channel(update.get("via")),
