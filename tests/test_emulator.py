@@ -250,6 +250,17 @@ def test_enterprise_switch(emulator, http):
     assert get(http, emulator, "/groups").ok
 
 
+def test_agent_role_is_refused_what_needs_an_admin(emulator, http):
+    emulator.role = "agent"
+    for path in ("/incremental/tickets/cursor", "/incremental/ticket_events", "/audit_logs",
+                 "/satisfaction_ratings"):  # fmt: skip
+        r = get(http, emulator, path, start_time=0)
+        assert r.status_code == 403, path
+        assert r.json()["error"]["title"] == "Forbidden"
+    assert get(http, emulator, "/groups").ok
+    assert get(http, emulator, "/group_memberships").ok
+
+
 # ---------------------------------------------------------------- cursor exports
 def test_cursor_export_parameters(emulator, http):
     path = "/incremental/tickets/cursor"

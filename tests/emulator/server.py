@@ -53,6 +53,8 @@ _FORBIDDEN = {
     }
 }
 _NOT_FOUND = {"error": "InvalidEndpoint", "description": "Not found"}
+# Besides the incremental exports, what only admins may call (an agent's token gets 403).
+_ADMIN_ONLY = frozenset({"/api/v2/satisfaction_ratings", "/api/v2/audit_logs"})
 _NO_HELPDESK = {
     "error": {
         "title": f"No help desk at {SUBDOMAIN}.zendesk.com",
@@ -214,6 +216,7 @@ class Emulator:
         slow_seconds: float = 2.0,
         unknown_subdomain: bool = False,
         fault_kinds: Sequence[str] = FAULT_KINDS,
+        role: str = "admin",
     ) -> None:
         self.account = account
         self.port = port
@@ -225,6 +228,7 @@ class Emulator:
         self.fault_rate = fault_rate
         self.slow_seconds = slow_seconds
         self.unknown_subdomain = unknown_subdomain
+        self.role = role  # "agent": the credentials are an agent's, not an admin's
         self.fault_kinds = tuple(fault_kinds)
         self._fault_rng = random.Random(fault_seed)
         self._lock = threading.Lock()
@@ -342,6 +346,10 @@ class Emulator:
             elif fault is not None:
                 raise _HTTPError(int(fault), _STATUS_TEXT[int(fault)])
             self._authenticate(h)
+            if self.role == "agent" and (
+                path.startswith("/api/v2/incremental/") or path in _ADMIN_ONLY
+            ):
+                raise _HTTPError(403, _FORBIDDEN)
             self._consume(buckets, path)
             route = self._routes.get(path)
             if route is None:
