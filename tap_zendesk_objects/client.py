@@ -218,7 +218,9 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
             patience_ends = time.monotonic() + RATE_LIMIT_PATIENCE_SECONDS
             failures = 0
             while True:
+                self._tap.stop_if_asked()  # type: ignore[attr-defined]
                 throttle.wait()
+                self._tap.stop_if_asked()  # type: ignore[attr-defined]
                 try:
                     response = func(*args, **kwargs)
                 except RateLimitedError as exc:

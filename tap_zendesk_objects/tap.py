@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 from singer_sdk import Stream, Tap
@@ -39,6 +39,8 @@ class TapZendeskObjects(Tap):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._throttles: dict[str, Throttle] = {}
+        self.stop_signal: int | None = None
+        self._stop = threading.Event()
         super().__init__(*args, **kwargs)
         if self.input_catalog is not None:
             known = {stream_type.name for stream_type in STREAM_TYPES}
@@ -60,21 +62,36 @@ class TapZendeskObjects(Tap):
         return errors
 
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
-        """On SIGTERM/SIGINT: the SDK writes the state, then exit 128+signal, not 0.
+        """SIGTERM/SIGINT: stop at the next safe point, not in the middle of a write.
 
-        The state covers only records already written, so a rerun resumes safely; the
-        non-zero code tells the scheduler the run did not finish.
+        The SDK writes the state from inside the signal handler, which can land in the middle
+        of writing a record (a write blocked on a slow target) and garble stdout. Here the
+        handler only asks to stop; the run stops before its next request, after the records
+        already read are written, with a STATE covering exactly those. A second signal
+        stops at once.
         """
-        with contextlib.suppress(SystemExit):
-            super()._handle_termination(signum, frame)
-        sys.stderr.write(f"tap-zendesk-objects: stopped by signal {signum}; state written\n")
-        raise SystemExit(128 + signum)
+        if self.stop_signal is not None:
+            raise SystemExit(128 + signum)
+        self.stop_signal = signum
+        self._stop.set()  # cuts short a throttle or Retry-After wait
+        self.logger.warning("Signal %d: stopping before the next request", signum)
+
+    def stop_if_asked(self) -> None:
+        """At a safe point: when a stop was asked, write the state and exit 128+signal."""
+        if self.stop_signal is None:
+            return
+        self._state_writer.write_state(self.state)
+        sys.stderr.write(
+            f"tap-zendesk-objects: stopped by signal {self.stop_signal}; state written\n"
+        )
+        raise SystemExit(128 + self.stop_signal)
 
     def throttle_for(self, bucket: str) -> Throttle:
         """One pacing per rate bucket, shared by the streams that spend it."""
         if bucket not in self._throttles:
             setting, default = _RATE_SETTINGS[bucket]
-            self._throttles[bucket] = Throttle(int(self.config.get(setting) or default))
+            rate = int(self.config.get(setting) or default)
+            self._throttles[bucket] = Throttle(rate, sleep=self._stop.wait)
         return self._throttles[bucket]
 
     def discover_streams(self) -> list[Stream]:
