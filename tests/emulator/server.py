@@ -122,6 +122,16 @@ def parse_export_cursor(cursor: str) -> tuple[int, int]:
         raise _HTTPError(400, {"error": "InvalidCursor", "description": "Invalid cursor"}) from exc
 
 
+def _created_between(lo: int | None, hi: int | None) -> Callable[[dict], bool]:
+    """A filter on `created_at` within [lo, hi]; an open end when None."""
+
+    def keep(record: dict) -> bool:
+        created = parse_iso(record["created_at"])
+        return (lo is None or created >= lo) and (hi is None or created <= hi)
+
+    return keep
+
+
 class _Query:
     def __init__(self, query: str) -> None:
         self.multi = parse_qs(query, keep_blank_values=True)
@@ -805,10 +815,6 @@ class Emulator:
                 return (sign * r["id"],)
             return (sign * parse_iso(r[field]), sign * r["id"])
 
-        def keep(r: dict) -> bool:
-            created = parse_iso(r["created_at"])
-            return (start is None or created >= start) and (end is None or created <= end)
-
         return self._list(
             q,
             "satisfaction_ratings",
@@ -816,7 +822,7 @@ class Emulator:
             "/api/v2/satisfaction_ratings",
             sort,
             sort_key,
-            keep,
+            _created_between(start, end),
         )
 
     def _activities(self, q: _Query) -> bytes:
@@ -851,10 +857,6 @@ class Emulator:
             raise _invalid_value("sort must be created_at or -created_at")
         sign = 1 if sort == "created_at" else -1
 
-        def keep(r: dict) -> bool:
-            created = parse_iso(r["created_at"])
-            return (lo is None or created >= lo) and (hi is None or created <= hi)
-
         return self._list(
             q,
             "audit_logs",
@@ -862,7 +864,7 @@ class Emulator:
             "/api/v2/audit_logs",
             sort + ",id",
             lambda r: (sign * parse_iso(r["created_at"]), sign * r["id"]),
-            keep,
+            _created_between(lo, hi),
         )
 
     def _ticket_forms(self, q: _Query) -> bytes:
