@@ -267,6 +267,8 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
         body = payload(response)
         records = body.pop(self.records_key, None) or []  # the page is not held twice
         received_at = utc_now_iso()
+        for stream in (self, *self.derived_streams):
+            stream.extracted_at = received_at
         for record in records:
             record["received_at"] = received_at
         return self.process_page(records, body)

@@ -88,6 +88,35 @@ class ExportStream(BookmarkedStream):
     check_sorted = False
     export_params: ClassVar[PageParams] = {}
 
+    _pending_bookmark: tuple[dict, Context | None] | None = None
+
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
+        """Remember the latest record; the bookmark takes its value when state is next used.
+
+        Records come in bookmark order, so only the last one before a STATE message matters:
+        moving the bookmark once per STATE instead of once per record saves the SDK's
+        per-record state bookkeeping without changing any STATE that is written.
+        """
+        self._pending_bookmark = (latest_record, context)
+
+    def _apply_pending_bookmark(self) -> None:
+        if self._pending_bookmark is not None:
+            record, context = self._pending_bookmark
+            self._pending_bookmark = None
+            super()._increment_stream_state(record, context=context)
+
+    def _write_state_message(self) -> None:
+        """Move the bookmark to the last record written, then write the STATE."""
+        self._apply_pending_bookmark()
+        super()._write_state_message()
+
+    def _finalize_state(self, state: dict | None = None) -> None:
+        """Move the bookmark to the last record written before the SDK finalizes it."""
+        self._apply_pending_bookmark()
+        super()._finalize_state(state)
+
     def fixed_params(self) -> PageParams:
         """Page size and the export's includes."""
         per_page = int(self.config.get("export_page_size") or DEFAULT_EXPORT_PAGE_SIZE)

@@ -7,6 +7,9 @@ types, and the tap converts the few values it reshapes (custom fields, flattened
 so what still matters is keeping only the schema's selected top-level keys: done here, once
 per record, with a precomputed key tuple. The SDK's walk runs only when a catalog deselects
 a property below the top level, the one case the projection does not cover.
+
+Projected records of a stream without stream maps or flattening then go to the tap's
+`BatchingWriter` as ready message dicts; any other stream takes the SDK's message path.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
+
+from tap_zendesk_objects.record_lines import BatchingWriter
+from tap_zendesk_objects.timeutil import utc_now_iso
 
 if TYPE_CHECKING:
     from singer_sdk.singerlib import SelectionMask
@@ -32,6 +39,9 @@ class SchemaProjection:
     schema: dict
     effective_schema: dict
     mask: SelectionMask
+    name: str
+    # When the records being written were read: set per page, the RECORDs' time_extracted.
+    extracted_at: str | None = None
 
     @cached_property
     def schema_keys(self) -> tuple[str, ...]:
@@ -58,6 +68,38 @@ class SchemaProjection:
         for key in record.keys() - self.schema_key_set:
             del record[key]
         return record
+
+    @cached_property
+    def record_envelope(self) -> dict[str, Any] | None:
+        """The RECORD message dict refilled per record, when records go out as projected.
+
+        None when stream maps, flattening or a nested deselection need the SDK's path, or
+        when the tap was given a writer that takes only message objects.
+        """
+        maps = self.stream_maps  # type: ignore[attr-defined]
+        plain = (
+            len(maps) == 1
+            and type(maps[0]) is SameRecordTransform
+            and not maps[0].flattening_enabled
+            and not self.deselects_nested_properties
+            and isinstance(self._tap.message_writer, BatchingWriter)  # type: ignore[attr-defined]
+        )
+        return {"type": "RECORD", "stream": maps[0].stream_alias} if plain else None
+
+    def _write_record_message(self, record: dict) -> None:
+        """Write the projected record, as a ready message dict when the stream has no maps."""
+        envelope = self.record_envelope
+        if envelope is None:
+            super()._write_record_message(record)  # type: ignore[misc]
+            return
+        envelope["record"] = record
+        version = self._stream_version  # type: ignore[attr-defined]
+        if version is not None:
+            envelope["version"] = version
+        envelope["time_extracted"] = self.extracted_at or utc_now_iso()
+        self._tap.message_writer.write_record(envelope)  # type: ignore[attr-defined]
+        envelope["record"] = None  # hold no reference to the record
+        self.state_manager.is_flushed = False  # type: ignore[attr-defined]
 
     def _generate_record_messages(self, record: dict) -> Iterator[RecordMessage]:
         """RECORD messages for an already projected record, through the stream maps."""

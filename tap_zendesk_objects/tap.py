@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from singer_sdk import Stream, Tap
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 
 from tap_zendesk_objects.client import CORE_BUCKET, INCREMENTAL_BUCKET
 from tap_zendesk_objects.config import (
@@ -18,6 +17,7 @@ from tap_zendesk_objects.config import (
 )
 from tap_zendesk_objects.custom_fields import registry as custom_fields
 from tap_zendesk_objects.errors import ConfigError
+from tap_zendesk_objects.record_lines import BatchingWriter
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.throttle import Throttle
 
@@ -35,7 +35,7 @@ class TapZendeskObjects(Tap):
 
     name = "tap-zendesk-objects"
     config_jsonschema = CONFIG_SCHEMA
-    message_writer_class = MsgSpecWriter  # several times faster than the default simplejson
+    message_writer_class = BatchingWriter  # msgspec, and RECORD lines batched
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._throttles: dict[str, Throttle] = {}
@@ -51,6 +51,13 @@ class TapZendeskObjects(Tap):
                     f"this tap has: {', '.join(sorted(known))}"
                 )
                 raise ConfigError(msg)
+
+    def sync_all(self) -> None:
+        """Sync, and write out queued RECORD lines whichever way the sync ends."""
+        try:
+            super().sync_all()
+        finally:
+            cast("BatchingWriter", self.message_writer).flush_records()
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """The SDK's schema check, then ours, each failing with one clear sentence."""
