@@ -22,6 +22,7 @@ from tap_zendesk_objects.projection import SchemaProjection
 from tap_zendesk_objects.responses import InvalidBodyError, error_text, error_title, payload
 from tap_zendesk_objects.throttle import retry_after_seconds
 from tap_zendesk_objects.timeutil import utc_now_iso
+from tap_zendesk_objects.transport import mount_whole_body_adapter
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -99,6 +100,10 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
     # True for endpoints some plans lack: 403/404 then means "empty stream", not failure.
     plan_gated: ClassVar[bool] = False
     plan_requirement: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mount_whole_body_adapter(self.requests_session)
 
     @property
     def url_base(self) -> str:
