@@ -139,6 +139,8 @@ class Account:
         self._ts: dict[str, dict[int, int]] = {}  # collection -> id -> sort epoch
         self._json: dict[tuple[str, str], dict[int, bytes]] = {}
         self._index: dict[str, list[tuple[int, int]] | None] = {}
+        # Bumped on every change to a collection: lets the server cache sorted listings.
+        self.generation: dict[str, int] = {}
         self.ai_ticket_ids: set[int] = set()
         self.metric_by_ticket: dict[int, int] = {}
         self._counters: dict[str, int] = {}
@@ -168,6 +170,7 @@ class Account:
             if c == coll:
                 cache.pop(rid, None)
         self._index[coll] = None
+        self.generation[coll] = self.generation.get(coll, 0) + 1
 
     def _remove(self, coll: str, rid: int) -> None:
         self._data[coll].pop(rid)

@@ -37,6 +37,8 @@ EMAIL = ADMIN_EMAIL
 API_TOKEN = "emulator-api-token-0123456789abcdef"
 ACCESS_TOKEN = "emulator-oauth-access-token-fedcba9876543210"
 
+# Sorted listings kept for paging (per collection, order, filter and collection generation).
+MAX_CACHED_LISTINGS = 64
 FAULT_KINDS = ("500", "502", "503", "504", "429", "reset", "truncated", "slow")
 
 _NOT_AUTH = {"error": "Couldn't authenticate you"}
@@ -242,6 +244,7 @@ class Emulator:
         self.fault_kinds = tuple(fault_kinds)
         self._fault_rng = random.Random(fault_seed)
         self._lock = threading.Lock()
+        self._listings: dict[tuple, tuple[list[tuple[tuple, int]], list[list]]] = {}
         self._counts: dict[str, int] = {}
         self._statuses: dict[int, int] = {}
         self._buckets = {
@@ -686,16 +689,14 @@ class Emulator:
         keep: Callable[[dict], bool] = lambda _r: True,
         offset: bool = True,
         unpaged_all: bool = False,
+        filter_key: tuple = (),
     ) -> bytes:
         acc = self.account
         cursor_mode = any(k in q for k in ("page[size]", "page[after]", "page[before]"))
         with acc.lock:
-            rows = sorted(
-                ((sort_key(r), r["id"]) for r in acc._data[coll].values() if keep(r)),
-                key=lambda kr: kr[0],
-            )
+            rows, keys = self._sorted_rows(coll, order, sort_key, keep, filter_key)
             if cursor_mode:
-                return self._cursor_page(q, key, coll, path, order, rows)
+                return self._cursor_page(q, key, coll, path, order, rows, keys)
             if unpaged_all or not offset:
                 parts = [acc.record_json(coll, rid) for _, rid in rows]
                 tail = {"next_page": None, "previous_page": None, "count": len(rows)}
@@ -727,8 +728,42 @@ class Emulator:
         }
         return b'{"%s":[' % key.encode() + b",".join(parts) + b"]," + dumps(tail)[1:]
 
+    def _sorted_rows(
+        self,
+        coll: str,
+        order: str,
+        sort_key: Callable[[dict], tuple],
+        keep: Callable[[dict], bool],
+        filter_key: tuple,
+    ) -> tuple[list[tuple[tuple, int]], list[list]]:
+        """(sort key, id) of the kept records in order, and their keys as cursor lists.
+
+        Cached per collection generation, so paging through a list sorts it once, as a
+        database index would; any change to the collection makes a fresh listing.
+        """
+        acc = self.account
+        cache_key = (coll, order, filter_key, acc.generation.get(coll, 0))
+        cached = self._listings.get(cache_key)
+        if cached is None:
+            rows = sorted(
+                ((sort_key(r), r["id"]) for r in acc._data[coll].values() if keep(r)),
+                key=lambda kr: kr[0],
+            )
+            cached = (rows, [list(k) for k, _ in rows])
+            if len(self._listings) >= MAX_CACHED_LISTINGS:
+                self._listings.clear()
+            self._listings[cache_key] = cached
+        return cached
+
     def _cursor_page(
-        self, q: _Query, key: str, coll: str, path: str, order: str, rows: list[tuple[tuple, int]]
+        self,
+        q: _Query,
+        key: str,
+        coll: str,
+        path: str,
+        order: str,
+        rows: list[tuple[tuple, int]],
+        keys: list[list],
     ) -> bytes:
         size_text = q.get("page[size]", "100") or "100"
         try:
@@ -737,7 +772,6 @@ class Emulator:
             raise _bad_request("page[size] must be an integer") from exc
         if not 1 <= size <= 100:
             raise _bad_request("page[size] must be between 1 and 100")
-        keys = [list(k) for k, _ in rows]
 
         def decode(cursor: str) -> list:
             try:
@@ -823,6 +857,7 @@ class Emulator:
             sort,
             sort_key,
             _created_between(start, end),
+            filter_key=(start, end),
         )
 
     def _activities(self, q: _Query) -> bytes:
@@ -841,6 +876,7 @@ class Emulator:
             "id",
             lambda r: (r["id"],),
             lambda r: since is None or parse_iso(r["created_at"]) >= since,
+            filter_key=(since,),
         )
 
     def _audit_logs(self, q: _Query) -> bytes:
@@ -865,6 +901,7 @@ class Emulator:
             sort + ",id",
             lambda r: (sign * parse_iso(r["created_at"]), sign * r["id"]),
             _created_between(lo, hi),
+            filter_key=(lo, hi),
         )
 
     def _ticket_forms(self, q: _Query) -> bytes:
