@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
@@ -42,6 +42,9 @@ class SchemaProjection:
     name: str
     # When the records being written were read: set per page, the RECORDs' time_extracted.
     extracted_at: str | None = None
+    # True when every row is built by the tap with exactly the schema's properties (none
+    # passed through from Zendesk): nothing to project while the whole schema is selected.
+    builds_rows: ClassVar[bool] = False
 
     @cached_property
     def schema_keys(self) -> tuple[str, ...]:
@@ -63,8 +66,15 @@ class SchemaProjection:
         """`schema_keys` as a set, for a C-level difference with each record's keys."""
         return frozenset(self.schema_keys)
 
+    @cached_property
+    def rows_already_projected(self) -> bool:
+        """True for rows the tap builds key by key from its schema, all of it selected."""
+        return self.builds_rows and self.schema_key_set == self.schema["properties"].keys()
+
     def project(self, record: dict[str, Any]) -> dict[str, Any]:
         """The record, in place, without keys outside the selected schema keys."""
+        if self.rows_already_projected:
+            return record
         for key in record.keys() - self.schema_key_set:
             del record[key]
         return record

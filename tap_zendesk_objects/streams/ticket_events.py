@@ -103,6 +103,7 @@ class TicketEventsStream(TimeExportStream):
     replication_key = "timestamp"
     export_time_field = "timestamp"
     schema = TICKET_EVENTS
+    builds_rows = True  # event_row() writes exactly TICKET_EVENTS' properties
     export_params: ClassVar[PageParams] = {"include": "comment_events", "support_type_scope": "all"}
 
     def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
