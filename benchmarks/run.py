@@ -126,23 +126,31 @@ def record_count(account: Account) -> int:
     return sum(len(ids) for ids in account.truth(START_EPOCH).values())
 
 
-def sync(scale: float, workdir: Path, **emulator_options: Any) -> tuple[Run, Emulator, int]:
-    """Build a warm account, serve it, and run one full sync with every stream selected."""
+def sync(
+    scale: float, workdir: Path, runs: int = 1, **emulator_options: Any
+) -> tuple[list[Run], Emulator, int]:
+    """Build a warm account, serve it, and run `runs` full syncs with every stream selected.
+
+    Request and status counts are those of the last run (every run makes the same requests).
+    """
     account = Account(scale=scale, seed=1)
     account.warm()
     gc.freeze()  # the emulator stands in for Zendesk: its own heap is not what is measured
     rates = emulator_options.pop("tap_rates", UNPACED)
     emulator = Emulator(account, **emulator_options).start()
+    done: list[Run] = []
     try:
         config = {**emulator.config(), **rates, "start_date": START_DATE}
         catalog = full_catalog(config, workdir)
-        emulator.reset_counts()
-        run = run_tap(config, catalog, workdir)
+        for _ in range(runs):
+            emulator.reset_counts()
+            run = run_tap(config, catalog, workdir)
+            if run.returncode != 0:
+                sys.exit(f"tap failed at scale {scale}:\n{run.stderr_tail}")
+            done.append(run)
     finally:
         emulator.stop()
-    if run.returncode != 0:
-        sys.exit(f"tap failed at scale {scale}:\n{run.stderr_tail}")
-    return run, emulator, record_count(account)
+    return done, emulator, record_count(account)
 
 
 def report_requests(emulator: Emulator) -> tuple[int, int, list[str]]:
@@ -175,6 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the four measurements and print them."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--scale", type=float, default=5, help="throughput scale (default 5)")
+    parser.add_argument("--runs", type=int, default=3, help="throughput runs, median kept")
     parser.add_argument("--rate-limited-scale", type=float, default=1)
     parser.add_argument("--memory-scales", default="1,10", help="comma-separated (default 1,10)")
     parser.add_argument("--skip-rate-limited", action="store_true")
@@ -190,11 +199,13 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
 
-        run, emulator, records = sync(args.scale, workdir)
+        runs, emulator, records = sync(args.scale, workdir, runs=args.runs)
+        run = sorted(runs, key=lambda r: r.wall)[len(runs) // 2]  # the median run
         made, least, lines = report_requests(emulator)
         figures["throughput"] = {
             "scale": args.scale,
             "records": records,
+            "runs_wall_seconds": [round(r.wall, 2) for r in runs],
             "wall_seconds": round(run.wall, 2),
             "records_per_second": round(records / run.wall),
             "cpu_seconds_per_1000_records": round(run.cpu / records * 1000, 4),
@@ -202,6 +213,8 @@ def main(argv: list[str] | None = None) -> None:
         }
         figures["requests"] = {"made": made, "floor": least}
         print(f"\n1. Throughput at scale {args.scale:g}, limits off, messages to /dev/null")
+        walls = ", ".join(f"{r.wall:.2f}" for r in runs)
+        print(f"   {len(runs)} runs of the whole tap process: {walls} s; the median run:")
         print(f"   {records} records in {run.wall:.2f} s = {records / run.wall:,.0f} records/s")
         print(f"   CPU {run.cpu:.2f} s = {run.cpu / records * 1000:.4f} CPU s per 1,000 records")
         print(f"   peak RSS {run.max_rss_mb:.0f} MB")
@@ -209,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(lines))
 
         if not args.skip_rate_limited:
-            run, emulator, records = sync(
+            (run,), emulator, records = sync(
                 args.rate_limited_scale,
                 workdir,
                 rate_limits=True,
@@ -236,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         print("\n4. Peak RSS of the tap")
         figures["peak_rss_mb"] = {}
         for scale in (float(s) for s in args.memory_scales.split(",")):
-            run, _, records = sync(scale, workdir)
+            (run,), _, records = sync(scale, workdir)
             figures["peak_rss_mb"][f"{scale:g}"] = round(run.max_rss_mb, 1)
             print(
                 f"   scale {scale:g}: {run.max_rss_mb:.0f} MB ({records} records, {run.wall:.1f} s)"
