@@ -478,6 +478,17 @@ class CustomFields:
         self._definitions: dict[str, list[FieldDef] | None] = {}
         self._mappers: dict[str, ColumnMapper] = {}
         self._unreachable: str | None = None
+        # Definition lists read in full this run, by endpoint, as Zendesk sent their rows:
+        # the ticket_fields stream and the tickets' custom columns share one read.
+        self._rows: dict[str, list[dict]] = {}
+
+    def rows_read(self, endpoint: str) -> list[dict] | None:
+        """The rows of a definition list already read in full this run, if any."""
+        return self._rows.get(endpoint)
+
+    def offer_rows(self, endpoint: str, rows: list[dict]) -> None:
+        """Keep a definition list some stream read in full, so it is not requested again."""
+        self._rows.setdefault(endpoint, rows)
 
     # Reading definitions ------------------------------------------------------------------
 
@@ -498,9 +509,12 @@ class CustomFields:
                 collection.stream,
             )
             return None
+        rows = self._rows.get(collection.definitions)
         stream = _definitions_stream(collection)(tap=self.tap)
         try:
-            rows = list(stream.request_records(None))
+            if rows is None:
+                rows = list(stream.request_records(None))
+                self._rows[collection.definitions] = rows
         except PlanRestrictedError as exc:
             logger.warning(
                 "%s not read: %s. '%s' keeps its standard columns (the raw `%s` stays). "
