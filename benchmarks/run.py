@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the four measurements and print them."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--scale", type=float, default=5, help="throughput scale (default 5)")
-    parser.add_argument("--runs", type=int, default=3, help="throughput runs, median kept")
+    parser.add_argument("--runs", type=int, default=5, help="throughput runs, median kept")
     parser.add_argument("--rate-limited-scale", type=float, default=1)
     parser.add_argument("--memory-scales", default="1,10", help="comma-separated (default 1,10)")
     parser.add_argument("--skip-rate-limited", action="store_true")

@@ -19,7 +19,13 @@ from tap_zendesk_objects.config import base_url
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
 from tap_zendesk_objects.projection import SchemaProjection
-from tap_zendesk_objects.responses import InvalidBodyError, error_text, error_title, payload
+from tap_zendesk_objects.responses import (
+    InvalidBodyError,
+    error_text,
+    error_title,
+    payload,
+    release_body,
+)
 from tap_zendesk_objects.throttle import retry_after_seconds
 from tap_zendesk_objects.timeutil import utc_now_iso
 from tap_zendesk_objects.transport import mount_whole_body_adapter
@@ -271,6 +277,7 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
         """The page's records, stamped with `received_at`, after the stream's page hook."""
         body = payload(response)
         records = body.pop(self.records_key, None) or []  # the page is not held twice
+        release_body(response)  # nor its raw bytes, while the next page is fetched
         received_at = utc_now_iso()
         for stream in (self, *self.derived_streams):
             stream.extracted_at = received_at

@@ -30,6 +30,12 @@ def payload(response: requests.Response) -> dict[str, Any]:
     return cached
 
 
+def release_body(response: requests.Response) -> None:
+    """Drop a decoded response's raw bytes (4 MB for an export page); `payload` stays."""
+    if getattr(response, _CACHE_ATTRIBUTE, None) is not None:
+        response._content = b""
+
+
 # Error details longer than this are cut: one line, not a page of HTML or JSON.
 MAX_DETAIL_CHARS = 300
 
