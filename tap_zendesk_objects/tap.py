@@ -40,14 +40,18 @@ def sync_gc() -> Iterator[None]:
     the cycle collector runs hundreds of times per page and keeps re-scanning the live page
     and the SDK's start-up objects, about a tenth of a sync's CPU. Records are trees freed
     by reference counting (a full scale-5 sync leaves some 130 objects in cycles), so rarer
-    collections cost no memory; the settings are restored after.
+    collections cost no memory. Collection is on during the sync even where the program
+    turned it off for start-up (`launch.py`); the settings are restored after.
     """
-    thresholds = gc.get_threshold()
+    thresholds, enabled = gc.get_threshold(), gc.isenabled()
     gc.freeze()
     gc.set_threshold(*SYNC_GC_THRESHOLDS)
+    gc.enable()
     try:
         yield
     finally:
+        if not enabled:
+            gc.disable()
         gc.set_threshold(*thresholds)
         gc.unfreeze()
 
