@@ -27,7 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tap_zendesk_objects.config import DEFAULT_CORE_RATE, DEFAULT_INCREMENTAL_RATE
+from tap_zendesk_objects.client import (
+    CORE_BUCKET,
+    INCREMENTAL_BUCKET,
+    RATE_SETTINGS,
+    USERS_EXPORT_BUCKET,
+)
+from tap_zendesk_objects.config import (
+    DEFAULT_CORE_RATE,
+    DEFAULT_INCREMENTAL_RATE,
+    DEFAULT_USERS_EXPORT_RATE,
+)
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
 
@@ -57,7 +67,11 @@ FIELD_LISTS = {
     "/api/v2/user_fields": "user_fields",
     "/api/v2/organization_fields": "organization_fields",
 }
-UNPACED = {"max_requests_per_minute": 10_000_000, "incremental_requests_per_minute": 10_000_000}
+UNPACED = {
+    "max_requests_per_minute": 10_000_000,
+    "incremental_requests_per_minute": 10_000_000,
+    "users_export_requests_per_minute": 10_000_000,
+}
 
 
 @dataclass
@@ -171,12 +185,19 @@ def report_requests(emulator: Emulator) -> tuple[int, int, list[str]]:
     return made, least, lines
 
 
-def rate_limited_floor(emulator: Emulator, core_rate: int, incremental_rate: int) -> float:
-    """Seconds the requests need at the configured rates (first request of a bucket is free)."""
-    counts = emulator.request_counts()
-    incremental = sum(n for path, n in counts.items() if path.startswith("/api/v2/incremental/"))
-    core = sum(counts.values()) - incremental
-    return max(incremental - 1, 0) * 60 / incremental_rate + max(core - 1, 0) * 60 / core_rate
+def rate_bucket(path: str) -> str:
+    """The tap's pacing bucket for an endpoint."""
+    if path == "/api/v2/incremental/users/cursor":
+        return USERS_EXPORT_BUCKET
+    return INCREMENTAL_BUCKET if path.startswith("/api/v2/incremental/") else CORE_BUCKET
+
+
+def rate_limited_floor(emulator: Emulator) -> float:
+    """Seconds the requests need at the default rates (first request of a bucket is free)."""
+    per_bucket: dict[str, int] = {}
+    for path, n in emulator.request_counts().items():
+        per_bucket[rate_bucket(path)] = per_bucket.get(rate_bucket(path), 0) + n
+    return sum(max(n - 1, 0) * 60 / RATE_SETTINGS[bucket][1] for bucket, n in per_bucket.items())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -230,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
                 incremental_per_minute=DEFAULT_INCREMENTAL_RATE,
                 tap_rates={},
             )
-            floor = rate_limited_floor(emulator, DEFAULT_CORE_RATE, DEFAULT_INCREMENTAL_RATE)
+            floor = rate_limited_floor(emulator)
             too_many = emulator.status_counts().get(429, 0)
             figures["rate_limited"] = {
                 "scale": args.rate_limited_scale,
@@ -242,7 +263,8 @@ def main(argv: list[str] | None = None) -> None:
             }
             print(
                 f"\n3. Rate-limited at Zendesk's defaults ({DEFAULT_CORE_RATE}/min core, "
-                f"{DEFAULT_INCREMENTAL_RATE}/min incremental), scale {args.rate_limited_scale:g}"
+                f"{DEFAULT_INCREMENTAL_RATE}/min incremental, {DEFAULT_USERS_EXPORT_RATE}/min "
+                f"users export), scale {args.rate_limited_scale:g}"
             )
             print(f"   {too_many} responses 429; wall {run.wall:.1f} s, floor {floor:.1f} s")
 

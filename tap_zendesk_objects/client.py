@@ -15,7 +15,12 @@ from singer_sdk import RESTStream, Stream
 from singer_sdk.authenticators import BasicAuthenticator, BearerTokenAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_zendesk_objects.config import base_url
+from tap_zendesk_objects.config import (
+    DEFAULT_CORE_RATE,
+    DEFAULT_INCREMENTAL_RATE,
+    DEFAULT_USERS_EXPORT_RATE,
+    base_url,
+)
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
 from tap_zendesk_objects.projection import SchemaProjection
@@ -37,6 +42,13 @@ if TYPE_CHECKING:
 
 CORE_BUCKET = "core"
 INCREMENTAL_BUCKET = "incremental"
+USERS_EXPORT_BUCKET = "users_export"
+# Each bucket's pace: the setting that caps it, and its default.
+RATE_SETTINGS = {
+    CORE_BUCKET: ("max_requests_per_minute", DEFAULT_CORE_RATE),
+    INCREMENTAL_BUCKET: ("incremental_requests_per_minute", DEFAULT_INCREMENTAL_RATE),
+    USERS_EXPORT_BUCKET: ("users_export_requests_per_minute", DEFAULT_USERS_EXPORT_RATE),
+}
 
 # Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
 RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
@@ -240,8 +252,8 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
                         msg = (
                             f"{exc}: Zendesk kept refusing for over "
                             f"{RATE_LIMIT_PATIENCE_SECONDS // 60} minutes; lower "
-                            "`max_requests_per_minute` / `incremental_requests_per_minute` or "
-                            "run when other integrations are quieter"
+                            f"`{RATE_SETTINGS[self.rate_bucket][0]}` or run when other "
+                            "integrations are quieter"
                         )
                         raise ZendeskAPIError(msg) from None
                     self.log("%s; waiting %.1f s (Retry-After)", exc, wait, level=logging.WARNING)

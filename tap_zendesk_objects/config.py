@@ -13,6 +13,7 @@ from tap_zendesk_objects.errors import ConfigError, InputFileError
 
 DEFAULT_CORE_RATE = 200
 DEFAULT_INCREMENTAL_RATE = 10
+DEFAULT_USERS_EXPORT_RATE = 20
 DEFAULT_TIMEOUT_SECONDS = 120
 DEFAULT_EXPORT_PAGE_SIZE = 1000
 DEFAULT_RATINGS_LOOKBACK_DAYS = 30
@@ -77,6 +78,16 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=DEFAULT_INCREMENTAL_RATE,
         title="Incremental export requests per minute",
         description="Cap on incremental export requests per minute: 10, or 30 with High Volume.",
+    ),
+    th.Property(
+        "users_export_requests_per_minute",
+        th.IntegerType,
+        default=DEFAULT_USERS_EXPORT_RATE,
+        title="Users export requests per minute",
+        description=(
+            "Cap on users cursor export requests per minute, a budget of its own: 20, or 60 "
+            "with High Volume."
+        ),
     ),
     th.Property(
         "api_url",
@@ -171,6 +182,7 @@ def check_config(config: Mapping[str, Any]) -> None:
     for key in (
         "max_requests_per_minute",
         "incremental_requests_per_minute",
+        "users_export_requests_per_minute",
         "request_timeout",
         "export_page_size",
     ):

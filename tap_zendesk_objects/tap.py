@@ -11,13 +11,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from singer_sdk import Stream, Tap
 
-from tap_zendesk_objects.client import CORE_BUCKET, INCREMENTAL_BUCKET
-from tap_zendesk_objects.config import (
-    CONFIG_SCHEMA,
-    DEFAULT_CORE_RATE,
-    DEFAULT_INCREMENTAL_RATE,
-    check_config,
-)
+from tap_zendesk_objects.client import RATE_SETTINGS
+from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
 from tap_zendesk_objects.custom_fields import registry as custom_fields
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.record_lines import BatchingWriter
@@ -54,12 +49,6 @@ def sync_gc() -> Iterator[None]:
             gc.disable()
         gc.set_threshold(*thresholds)
         gc.unfreeze()
-
-
-_RATE_SETTINGS = {
-    CORE_BUCKET: ("max_requests_per_minute", DEFAULT_CORE_RATE),
-    INCREMENTAL_BUCKET: ("incremental_requests_per_minute", DEFAULT_INCREMENTAL_RATE),
-}
 
 
 class TapZendeskObjects(Tap):
@@ -129,7 +118,7 @@ class TapZendeskObjects(Tap):
     def throttle_for(self, bucket: str) -> Throttle:
         """One pacing per rate bucket, shared by the streams that spend it."""
         if bucket not in self._throttles:
-            setting, default = _RATE_SETTINGS[bucket]
+            setting, default = RATE_SETTINGS[bucket]
             rate = int(self.config.get(setting) or default)
             self._throttles[bucket] = Throttle(rate, sleep=self._stop.wait)
         return self._throttles[bucket]

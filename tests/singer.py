@@ -14,7 +14,11 @@ TAP = [sys.executable, "-m", "tap_zendesk_objects"]
 # of tests/test_resilience.py reads it, and every run is checked as it ends (`record_stderr`).
 TAP_STDERR: list[str] = []
 # Limits that never slow a test down when the emulator's own limits are off.
-FAST_RATES = {"max_requests_per_minute": 1_000_000, "incremental_requests_per_minute": 1_000_000}
+FAST_RATES = {
+    "max_requests_per_minute": 1_000_000,
+    "incremental_requests_per_minute": 1_000_000,
+    "users_export_requests_per_minute": 1_000_000,
+}
 
 
 @dataclass

@@ -50,6 +50,7 @@ def base_config(emulator: Emulator) -> dict:
         ({"max_requests_per_minute": 0}, ["`max_requests_per_minute`", "positive", "not 0"]),
         ({"incremental_requests_per_minute": -5}, ["`incremental_requests_per_minute`", "-5"]),
         ({"incremental_requests_per_minute": "ten"}, ["`incremental_requests_per_minute`"]),
+        ({"users_export_requests_per_minute": 0}, ["`users_export_requests_per_minute`", "0"]),
         ({"max_requests_per_minute": 2.5}, ["`max_requests_per_minute`", "2.5"]),
         ({"request_timeout": 0}, ["`request_timeout`"]),
         ({"export_page_size": 5000}, ["`export_page_size`", "1000"]),

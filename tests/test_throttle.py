@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import math
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -16,6 +18,7 @@ from tap_zendesk_objects.client import (
     retry_backoff,
 )
 from tap_zendesk_objects.responses import error_text, error_title
+from tap_zendesk_objects.tap import TapZendeskObjects
 from tap_zendesk_objects.throttle import (
     Budget,
     Throttle,
@@ -38,6 +41,9 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.now += seconds
+
+
+SAMPLE_CATALOG = Path(__file__).parents[1] / "catalog.sample.json"
 
 
 def make(per_minute: int) -> tuple[Throttle, FakeClock]:
@@ -244,3 +250,28 @@ def test_error_text_reads_all_four_zendesk_shapes():
     assert error_text(response(b"<html>proxy error</html>", "Bad Gateway")) == "Bad Gateway"
     long = error_text(response(b'{"error":"' + b"x" * 5000 + b'"}'))
     assert len(long) <= 300
+
+
+@pytest.mark.parametrize(
+    ("settings", "intervals"),
+    [
+        ({}, {"groups": 0.3, "tickets": 6.0, "ticket_events": 6.0, "users": 3.0}),
+        (
+            {"users_export_requests_per_minute": 60, "incremental_requests_per_minute": 30},
+            {"groups": 0.3, "tickets": 2.0, "organizations": 2.0, "users": 1.0},
+        ),
+    ],
+)
+def test_each_stream_spends_its_own_zendesk_budget(settings, intervals):
+    # The users cursor export has a budget of its own (20 a minute), apart from the 10 a
+    # minute that the other incremental exports share; lists spend the Core API budget.
+    tap = TapZendeskObjects(
+        config={"subdomain": "acme", "access_token": "t0ken-value", **settings},
+        catalog=json.loads(SAMPLE_CATALOG.read_text()),  # with a catalog nothing is read
+        parse_env_config=False,
+    )
+    streams = tap.streams
+    for name, interval in intervals.items():
+        assert streams[name].throttle.interval == pytest.approx(interval), name
+    assert streams["tickets"].throttle is streams["ticket_events"].throttle
+    assert streams["users"].throttle is not streams["tickets"].throttle

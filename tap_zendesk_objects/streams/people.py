@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tap_zendesk_objects.client import USERS_EXPORT_BUCKET
 from tap_zendesk_objects.custom_fields import apply_custom_columns
 from tap_zendesk_objects.families import CursorExportStream, ListStream, TimeExportStream
 from tap_zendesk_objects.schemas.people import (
@@ -24,6 +25,7 @@ class UsersStream(CursorExportStream):
     replication_key = "updated_at"
     full_first_sync = True
     schema = USERS
+    rate_bucket = USERS_EXPORT_BUCKET  # Zendesk gives this export a budget of its own
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Flag deleted users and fill the custom-field columns."""
