@@ -6,6 +6,7 @@ Pagination follows the cursors and times Zendesk returns, never the absolute `li
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -15,6 +16,7 @@ from singer_sdk.pagination import BaseAPIPaginator
 from tap_zendesk_objects.responses import payload
 
 PageParams = dict[str, Any]
+logger = logging.getLogger("tap-zendesk-objects")
 
 
 class ZendeskPaginator(BaseAPIPaginator[PageParams | None]):
@@ -56,7 +58,9 @@ class ListCursorPaginator(ZendeskPaginator):
 class ExportCursorPaginator(ZendeskPaginator):
     """Cursor exports (tickets, users): `cursor` only after the first page, until end_of_stream.
 
-    A page without `after_cursor` (Zendesk may send null on an empty page) keeps the last one.
+    Whether Zendesk can send a page without `after_cursor` before the end is unconfirmed;
+    such a page cannot be followed (asking for the same cursor again gives the same page), so
+    the read stops there, with a warning, and the next run resumes from the bookmark.
     """
 
     def has_more(self, response: requests.Response) -> bool:
@@ -64,14 +68,16 @@ class ExportCursorPaginator(ZendeskPaginator):
         return not payload(response).get("end_of_stream", True)
 
     def get_next(self, response: requests.Response) -> PageParams | None:
-        """The next cursor; a missing cursor mid-stream cannot be followed."""
+        """The next cursor; None (the read ends here) when the page has none."""
         cursor = payload(response).get("after_cursor")
         if cursor:
             return {"cursor": cursor}
-        if self.current_value:
-            return self.current_value
-        msg = "cursor export returned neither a cursor nor end_of_stream"
-        raise RuntimeError(msg)
+        logger.warning(
+            "%s: a page with no after_cursor before end_of_stream; stopping this export here "
+            "(the next run resumes from the bookmark)",
+            urlsplit(str(response.url)).path,
+        )
+        return None
 
 
 class TimeExportPaginator(ZendeskPaginator):
