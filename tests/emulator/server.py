@@ -124,6 +124,26 @@ def parse_export_cursor(cursor: str) -> tuple[int, int]:
         raise _HTTPError(400, {"error": "InvalidCursor", "description": "Invalid cursor"}) from exc
 
 
+def _scan_export(
+    keys: list[tuple[int, int]],
+    pos: int,
+    per_page: int,
+    keep: Callable[[int], bool],
+    cut: int,
+) -> tuple[list[tuple[int, int]], int]:
+    """Up to per_page kept (time, id) keys from pos, none newer than the export cut-off;
+    and the position after the last one looked at."""
+    page: list[tuple[int, int]] = []
+    while pos < len(keys) and len(page) < per_page:
+        ts, rid = keys[pos]
+        if ts > cut:
+            break
+        if keep(rid):
+            page.append((ts, rid))
+        pos += 1
+    return page, pos
+
+
 def _created_between(lo: int | None, hi: int | None) -> Callable[[dict], bool]:
     """A filter on `created_at` within [lo, hi]; an open end when None."""
 
@@ -532,14 +552,7 @@ class Emulator:
                 pos = bisect_right(keys, parse_export_cursor(q.get("cursor") or ""))
             else:
                 pos = bisect_left(keys, (self._start_time(q),))
-            page: list[tuple[int, int]] = []
-            while pos < len(keys) and len(page) < per_page:
-                ts, rid = keys[pos]
-                if ts > cut:
-                    break
-                if keep(rid):
-                    page.append((ts, rid))
-                pos += 1
+            page, pos = _scan_export(keys, pos, per_page, keep, cut)
             parts = [variant(rid) for _, rid in page]
         extra = {k: v for k, v in q.multi.items() if k not in ("cursor", "start_time")}
         after = export_cursor(*page[-1]) if page else None
@@ -612,15 +625,7 @@ class Emulator:
         cut = visible_cutoff()
         with acc.lock:
             keys = acc.sorted_keys(coll)
-            pos = bisect_left(keys, (start,))
-            page: list[tuple[int, int]] = []
-            while pos < len(keys) and len(page) < per_page:
-                ts, rid = keys[pos]
-                if ts > cut:
-                    break
-                if keep(rid):
-                    page.append((ts, rid))
-                pos += 1
+            page, pos = _scan_export(keys, bisect_left(keys, (start,)), per_page, keep, cut)
             end_of_stream = len(page) < per_page
             if page:  # extend with every record sharing the last second
                 last_ts = page[-1][0]
