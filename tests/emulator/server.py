@@ -124,6 +124,11 @@ def parse_export_cursor(cursor: str) -> tuple[int, int]:
         raise _HTTPError(400, {"error": "InvalidCursor", "description": "Invalid cursor"}) from exc
 
 
+def page_body(key: str, parts: list[bytes], tail: dict[str, Any]) -> bytes:
+    """`{"<key>": [records...], <tail>}` from records already serialised to JSON."""
+    return b'{"%s":[' % key.encode() + b",".join(parts) + b"]," + dumps(tail)[1:]
+
+
 def _scan_export(
     keys: list[tuple[int, int]],
     pos: int,
@@ -572,7 +577,7 @@ class Emulator:
             "before_cursor": before,
             "end_of_stream": len(page) < per_page,
         }
-        return b'{"%s":[' % coll.encode() + b",".join(parts) + b"]," + dumps(tail)[1:]
+        return page_body(coll, parts, tail)
 
     def _tickets_export(self, q: _Query) -> bytes:
         acc = self.account
@@ -650,7 +655,7 @@ class Emulator:
             "end_of_stream": end_of_stream,
             "end_time": end_time,
         }
-        return b'{"%s":[' % coll.encode() + b",".join(parts) + b"]," + dumps(tail)[1:]
+        return page_body(coll, parts, tail)
 
     def _organizations_export(self, q: _Query) -> bytes:
         acc = self.account
@@ -705,7 +710,7 @@ class Emulator:
             if unpaged_all or not offset:
                 parts = [acc.record_json(coll, rid) for _, rid in rows]
                 tail = {"next_page": None, "previous_page": None, "count": len(rows)}
-                return b'{"%s":[' % key.encode() + b",".join(parts) + b"]," + dumps(tail)[1:]
+                return page_body(key, parts, tail)
             page = q.int("page", 1)
             per_page = q.int("per_page", 100)
             assert page is not None and per_page is not None
@@ -731,7 +736,7 @@ class Emulator:
             "previous_page": url(page - 1) if page > 1 else None,
             "count": len(rows),
         }
-        return b'{"%s":[' % key.encode() + b",".join(parts) + b"]," + dumps(tail)[1:]
+        return page_body(key, parts, tail)
 
     def _sorted_rows(
         self,
@@ -813,7 +818,7 @@ class Emulator:
             "meta": {"has_more": has_more, "after_cursor": after, "before_cursor": before},
             "links": {"next": link("page[after]", after), "prev": link("page[before]", before)},
         }
-        return b'{"%s":[' % key.encode() + b",".join(parts) + b"]," + dumps(tail)[1:]
+        return page_body(key, parts, tail)
 
     def _by_id(self, q: _Query, coll: str, key: str | None = None) -> bytes:
         path = "/api/v2/" + (key or coll)
