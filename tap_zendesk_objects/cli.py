@@ -47,7 +47,7 @@ def main() -> None:
     except SystemExit:
         raise
     except TapError as exc:
-        _fail(str(exc))
+        _fail(*getattr(exc, "lines", [str(exc)]))
     except BrokenPipeError:
         _fail("the output pipe closed early (did the target stop?)")
     except BaseException as exc:  # the last line of defence
@@ -81,8 +81,9 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _fail(message: str) -> None:
-    sys.stderr.write(f"{PROGRAM}: error: {' '.join(message.split())}\n")
+def _fail(*messages: str) -> None:
+    for message in messages:
+        sys.stderr.write(f"{PROGRAM}: error: {' '.join(message.split())}\n")
     sys.stderr.flush()
     sys.exit(1)
 

@@ -15,6 +15,7 @@ from singer_sdk import RESTStream, Stream
 from singer_sdk.authenticators import BasicAuthenticator, BearerTokenAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 
+from tap_zendesk_objects.api_warnings import log_api_warning
 from tap_zendesk_objects.config import (
     DEFAULT_CORE_RATE,
     DEFAULT_INCREMENTAL_RATE,
@@ -22,12 +23,15 @@ from tap_zendesk_objects.config import (
     base_url,
 )
 from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.outcomes import IsolatedSync, StreamFailedError
+from tap_zendesk_objects.pages import collection_problem
 from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
 from tap_zendesk_objects.projection import SchemaProjection
 from tap_zendesk_objects.responses import (
     InvalidBodyError,
     error_text,
     error_title,
+    missing_scopes,
     payload,
     release_body,
 )
@@ -85,6 +89,10 @@ class RateLimitedError(RetriableAPIError):
         self.retry_after = retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
 
 
+class MalformedPageError(RetriableAPIError):
+    """A 200 that is not a well-formed page of its collection: retried, never taken as empty."""
+
+
 class PlanRestrictedError(ZendeskAPIError):
     """403/404 on an endpoint that only some Zendesk plans have."""
 
@@ -105,7 +113,7 @@ def describe_prepared(request: requests.PreparedRequest | None, url: str | None 
     return f"{method} {urlsplit(str(target)).path}"
 
 
-class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
+class ZendeskStream(IsolatedSync, SchemaProjection, RESTStream[PageParams | None]):
     """Base of every stream that calls Zendesk.
 
     Subclasses declare `name`, `path`, `records_key` (the collection key of the response),
@@ -175,6 +183,7 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
 
     def validate_response(self, response: requests.Response) -> None:
         """Sort a response into success, retry (429, 409, 5xx, broken JSON) or a clear failure."""
+        log_api_warning(self._tap, self.logger, response)
         status = response.status_code
         where = describe_request(response)
         if status == 429:
@@ -184,9 +193,15 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
         if status >= 400:
             raise self._fatal_error(response)
         try:
-            payload(response)
+            problem = self.page_problem(payload(response), response)
         except InvalidBodyError as exc:
             raise RetriableAPIError(f"{where}: {exc}", response) from None
+        if problem:
+            raise MalformedPageError(f"{where}: {problem}", response)
+
+    def page_problem(self, body: dict, response: requests.Response) -> str | None:
+        """Why a 200 is not a well-formed page of this collection (None when it is)."""
+        return collection_problem(body, self.records_key)
 
     def _fatal_error(self, response: requests.Response) -> ZendeskAPIError:
         status, where, detail = response.status_code, describe_request(response), ""
@@ -197,7 +212,7 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
                 f"no Zendesk account at {self.url_base} (404 {error_title(response)}). "
                 "Check `subdomain`: use `acme` for acme.zendesk.com, not `acme.zendesk.com`."
             )
-        if status in (403, 404) and self.plan_gated:
+        if status in (403, 404) and self.plan_gated and not missing_scopes(detail):
             return PlanRestrictedError(f"{where}: {status} {detail}")
         if status == 401:
             return ZendeskAPIError(
@@ -205,15 +220,21 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
                 f"401 {detail}. Check the {self.auth_setting_names}, and that API access "
                 "is on in Admin Center."
             )
+        if status == 403 and missing_scopes(detail):
+            return StreamFailedError(
+                f"{where}: 403 {detail}. The OAuth token lacks the scope "
+                f"`{missing_scopes(detail)}`: give its OAuth client that scope, or deselect "
+                f"'{self.name}'."
+            )
         if status == 403:
-            return ZendeskAPIError(
+            return StreamFailedError(
                 f"{where}: 403 {detail}. Stream '{self.name}' needs an admin: the "
                 f"{self.auth_method} was refused; use an admin's credentials or deselect "
                 f"'{self.name}'."
             )
         if status == 422 and "recent" in detail.lower():
             return TooRecentStartError(f"{where}: 422 {detail}")
-        return ZendeskAPIError(f"{where}: {status} {detail}")
+        return StreamFailedError(f"{where}: {status} {detail}")
 
     @property
     def auth_setting_names(self) -> str:
@@ -221,6 +242,15 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
         if self.config.get("access_token"):
             return "`access_token`"
         return "`email` and `api_token`"
+
+    def gave_up(self, exc: BaseException, message: str) -> ZendeskAPIError:
+        """The error ending a request that kept failing: malformed pages fail this stream only."""
+        if isinstance(exc, MalformedPageError):
+            return StreamFailedError(message)
+        return ZendeskAPIError(message)
+
+    def prepare_retry(self, exc: BaseException, request: Any) -> None:
+        """Hook: change a request before it is tried again (exports shrink their page)."""
 
     def write_page_state(self) -> None:
         """Write STATE before each page of a sorted stream, so a restart resumes there.
@@ -266,8 +296,9 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
                     reason = _transient_reason(exc, args[0] if args else None)
                     if failures >= MAX_TRIES:
                         msg = f"{reason}: still failing after {MAX_TRIES} tries"
-                        raise ZendeskAPIError(msg) from None
-                    delay = retry_backoff(failures)
+                        raise self.gave_up(exc, msg) from None
+                    delay = retry_delay(exc, failures)
+                    self.prepare_retry(exc, args[0] if args else None)
                     self.log(
                         "%s; retry %d of %d in %.1f s",
                         reason,
@@ -295,7 +326,7 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
             stream.extracted_at = received_at
         for record in records:
             record["received_at"] = received_at
-        return self.process_page(records, body)
+        return self.row_conformance.conform(self.process_page(records, body))
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Hook for page-level work (dedupe, derived streams); runs once per page."""
@@ -346,6 +377,15 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
         return iter(())
 
 
+def retry_delay(exc: BaseException, failures: int) -> float:
+    """The backoff, or the response's Retry-After when it asks for longer (a 503 may)."""
+    delay = retry_backoff(failures)
+    response = getattr(exc, "response", None)
+    if isinstance(response, requests.Response):
+        delay = max(delay, retry_after_seconds(response.headers, 0.0))
+    return delay
+
+
 def _transient_reason(exc: BaseException, request: Any) -> str:
     """`GET /api/v2/groups: 503 ...`, or the kind of network failure (never its URL or headers)."""
     if isinstance(exc, RetriableAPIError):
@@ -390,7 +430,7 @@ class DerivedStream(SchemaProjection, Stream):
         """Write RECORD messages for rows taken from the parent's page."""
         if not self.selected:
             return
-        for row in rows:
+        for row in self.row_conformance.conform(rows):
             self._write_record_message(self.project(row))
             self.emitted += 1
 

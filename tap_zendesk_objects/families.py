@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tap_zendesk_objects.client import INCREMENTAL_BUCKET, TooRecentStartError, ZendeskStream
 from tap_zendesk_objects.config import DEFAULT_EXPORT_PAGE_SIZE, parse_start_date
+from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.outcomes import StreamFailedError
+from tap_zendesk_objects.page_size import AdaptivePageSize, is_timeout, set_per_page
+from tap_zendesk_objects.pages import list_page_problem
 from tap_zendesk_objects.pagination import (
     ExportCursorPaginator,
     ListCursorPaginator,
@@ -17,6 +23,7 @@ from tap_zendesk_objects.pagination import (
 from tap_zendesk_objects.timeutil import latest_export_start, to_epoch
 
 if TYPE_CHECKING:
+    import requests
     from singer_sdk.helpers.types import Context
 
 LIST_PAGE_SIZE = 100  # Zendesk's maximum for cursor-paginated lists
@@ -64,6 +71,10 @@ class ListStream(BookmarkedStream):
     def fixed_params(self) -> PageParams:
         """Page size plus the run's filters."""
         return {"page[size]": LIST_PAGE_SIZE, **self._run_params}
+
+    def page_problem(self, body: dict, response: requests.Response) -> str | None:
+        """Also: pagination that contradicts itself (has_more without a new cursor)."""
+        return list_page_problem(body, self.records_key, response.url)
 
     def get_new_paginator(self) -> ListCursorPaginator:
         """Cursor pagination, following `meta.has_more`; the run's filters are fixed here."""
@@ -119,8 +130,40 @@ class ExportStream(BookmarkedStream):
 
     def fixed_params(self) -> PageParams:
         """Page size and the export's includes."""
-        per_page = int(self.config.get("export_page_size") or DEFAULT_EXPORT_PAGE_SIZE)
-        return {"per_page": per_page, **self.export_params}
+        return {"per_page": self.page_size.current, **self.export_params}
+
+    @cached_property
+    def page_size(self) -> AdaptivePageSize:
+        """`export_page_size`, smaller for a while after pages that timed out."""
+        return AdaptivePageSize(
+            int(self.config.get("export_page_size") or DEFAULT_EXPORT_PAGE_SIZE)
+        )
+
+    def validate_response(self, response: requests.Response) -> None:
+        """A page that came back counts towards growing a reduced page size again."""
+        super().validate_response(response)
+        self.page_size.succeeded()
+
+    def prepare_retry(self, exc: BaseException, request: Any) -> None:
+        """After a timeout, ask for half as many records (not below the floor)."""
+        if is_timeout(exc) and self.page_size.shrink():
+            set_per_page(request, self.page_size.current)
+            self.log(
+                "%s: asking for %d records a page after a timeout",
+                self.name,
+                self.page_size.current,
+                level=logging.WARNING,
+            )
+
+    def gave_up(self, exc: BaseException, message: str) -> ZendeskAPIError:
+        """Timeouts even at the smallest page: this export fails, naming the setting."""
+        if is_timeout(exc) and self.page_size.shrunk_to_floor:
+            return StreamFailedError(
+                f"{message}, even at {self.page_size.current} records a page "
+                f"(`export_page_size` is {self.page_size.configured}): Zendesk cannot serve "
+                "these records in time; try again later"
+            )
+        return super().gave_up(exc, message)
 
     def export_start(self, context: Context | None) -> int:
         """start_time: never inside the last minutes, which exports refuse."""

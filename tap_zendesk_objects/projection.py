@@ -23,6 +23,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
 
+from tap_zendesk_objects.conformance import RowConformance
 from tap_zendesk_objects.record_lines import BatchingWriter
 from tap_zendesk_objects.timeutil import utc_now_iso
 
@@ -65,6 +66,12 @@ class SchemaProjection:
     def schema_key_set(self) -> frozenset[str]:
         """`schema_keys` as a set, for a C-level difference with each record's keys."""
         return frozenset(self.schema_keys)
+
+    @cached_property
+    def row_conformance(self) -> RowConformance:
+        """The check of rows against the selected part of the schema (see conformance)."""
+        properties = self.effective_schema["properties"]
+        return RowConformance(self.name, {key: properties[key] for key in self.schema_keys})
 
     @cached_property
     def rows_already_projected(self) -> bool:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import msgspec
 import requests
 
 _CACHE_ATTRIBUTE = "_zendesk_payload"
+# A NUL character as JSON writes it: PostgreSQL refuses NUL in text, so none is passed on.
+_ESCAPED_NUL = b"\\u0000"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MISSING_SCOPES = re.compile(r"missing the following required scopes?:\s*(.+)", re.IGNORECASE)
 
 
 class InvalidBodyError(ValueError):
@@ -18,16 +24,45 @@ def payload(response: requests.Response) -> dict[str, Any]:
     """Return the response's JSON object, decoded once and cached on the response."""
     cached = getattr(response, _CACHE_ATTRIBUTE, None)
     if cached is None:
+        content = response.content
         try:
-            cached = msgspec.json.decode(response.content)
+            cached = msgspec.json.decode(content)
         except msgspec.DecodeError as exc:
-            msg = f"invalid JSON body ({len(response.content)} bytes): {exc}"
-            raise InvalidBodyError(msg) from None
+            cached = _decode_leniently(content, exc)
+        else:
+            if _ESCAPED_NUL in content:  # one C-level search per page
+                cached = _clean(cached)
         if not isinstance(cached, dict):
             msg = f"expected a JSON object, got {type(cached).__name__}"
             raise InvalidBodyError(msg)
         setattr(response, _CACHE_ATTRIBUTE, cached)
     return cached
+
+
+def _decode_leniently(content: bytes, error: msgspec.DecodeError) -> Any:
+    """Decode what msgspec refuses but JSON allows (a lone UTF-16 surrogate escape).
+
+    The standard decoder accepts an escaped lone surrogate (U+D800 to U+DFFF); such a
+    character cannot be written as UTF-8, so it becomes U+FFFD, and every record of the
+    page is kept.
+    """
+    try:
+        decoded = json.loads(content)
+    except (ValueError, RecursionError):
+        msg = f"invalid JSON body ({len(content)} bytes): {error}"
+        raise InvalidBodyError(msg) from None
+    return _clean(decoded)
+
+
+def _clean(value: Any) -> Any:
+    """`value` with NUL characters removed and lone surrogates replaced, in every string."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
 
 
 def release_body(response: requests.Response) -> None:
@@ -89,3 +124,9 @@ def error_title(response: requests.Response) -> str:
     if isinstance(error, str) and error:
         return _one_line(error)
     return error_text(response)
+
+
+def missing_scopes(detail: str) -> str | None:
+    """The OAuth scopes a 403 says the token lacks (`read`), or None."""
+    match = _MISSING_SCOPES.search(detail)
+    return match.group(1).strip().rstrip(".") if match else None

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from singer_sdk import Stream, Tap
 
+from tap_zendesk_objects.bookmark_checks import check_bookmarks_not_ahead
 from tap_zendesk_objects.client import RATE_SETTINGS
 from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
 from tap_zendesk_objects.custom_fields import registry as custom_fields
 from tap_zendesk_objects.errors import ConfigError
+from tap_zendesk_objects.outcomes import raise_if_any_failed
 from tap_zendesk_objects.record_lines import BatchingWriter
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.throttle import Throttle
@@ -74,12 +76,17 @@ class TapZendeskObjects(Tap):
                 raise ConfigError(msg)
 
     def sync_all(self) -> None:
-        """Sync, and write out queued RECORD lines whichever way the sync ends."""
+        """Sync, and write out queued RECORD lines whichever way the sync ends.
+
+        A failed stream does not stop the others: the run fails once they are done.
+        """
+        check_bookmarks_not_ahead(self)
         try:
             with sync_gc():
                 super().sync_all()
         finally:
             cast("BatchingWriter", self.message_writer).flush_records()
+        raise_if_any_failed(self)
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """The SDK's schema check, then ours, each failing with one clear sentence."""

@@ -30,8 +30,9 @@ MAX_HEADER_WAIT_SECONDS = 900.0
 _LIMIT_HEADERS = ("x-rate-limit", "ratelimit-limit", "rate-limit")
 _REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "rate-limit-remaining")
 _RESET_HEADERS = ("ratelimit-reset", "rate-limit-reset", "x-rate-limit-reset")
-# Per-endpoint budgets: `zendesk-ratelimit-<name>: total=100; remaining=99; resets=41`.
-_ENDPOINT_PREFIX = "zendesk-ratelimit-"
+# Per-endpoint budgets: `zendesk-ratelimit-<name>: total=100; remaining=99; resets=41`, also
+# spelt `zendesk-rate-limit-<name>` (seen in real responses of 2023).
+_ENDPOINT_PREFIXES = ("zendesk-ratelimit-", "zendesk-rate-limit-")
 _COMPOUND = re.compile(r"(total|remaining|resets)\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"\s*(-?\d+(?:\.\d+)?)")
 
@@ -101,13 +102,14 @@ def read_budgets(headers: Mapping[str, str]) -> list[Budget]:
             )
         )
     for key, value in lowered.items():
-        if not key.startswith(_ENDPOINT_PREFIX):
+        prefix = next((p for p in _ENDPOINT_PREFIXES if key.startswith(p)), None)
+        if prefix is None:
             continue
         parts = {name.lower(): float(number) for name, number in _COMPOUND.findall(value)}
         if parts.get("total", 0) > 0 and "remaining" in parts:
             budgets.append(
                 Budget(
-                    key.removeprefix(_ENDPOINT_PREFIX),
+                    key.removeprefix(prefix),
                     int(parts["total"]),
                     int(parts["remaining"]),
                     parts.get("resets"),

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jsonschema.validators import validator_for
+
 TAP = [sys.executable, "-m", "tap_zendesk_objects"]
 # The stderr of every tap run made through this module in this test session: the secret scan
 # of tests/test_resilience.py reads it, and every run is checked as it ends (`record_stderr`).
@@ -83,7 +85,28 @@ def run_tap(
     proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
     record_stderr(proc.stderr, config)
     messages = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    violations = schema_violations(messages)
+    assert not violations, f"{len(violations)} RECORDs violate their SCHEMA: {violations[:5]}"
     return SyncResult(proc.returncode, proc.stderr, messages)
+
+
+def schema_violations(messages: list[dict[str, Any]]) -> list[str]:
+    """Every RECORD checked against the last SCHEMA of its stream (jsonschema)."""
+    validators: dict[str, Any] = {}
+    found: list[str] = []
+    for message in messages:
+        stream = message.get("stream")
+        if message["type"] == "SCHEMA":
+            schema = message["schema"]
+            validators[stream] = validator_for(schema)(schema)
+        elif message["type"] == "RECORD":
+            validator = validators.get(stream)
+            if validator is None:
+                found.append(f"{stream}: a RECORD before any SCHEMA")
+            elif not validator.is_valid(message["record"]):
+                error = next(iter(validator.iter_errors(message["record"])))
+                found.append(f"{stream} id {message['record'].get('id')}: {error.message}")
+    return found
 
 
 def discover(tmp_path: Path, config: dict[str, Any]) -> dict[str, Any]:

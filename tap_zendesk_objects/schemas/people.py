@@ -85,6 +85,7 @@ GROUPS = th.PropertiesList(
     *booleans("deleted", "default", "is_public"),
     *CREATED_UPDATED,
     RECEIVED_AT,
+    SDC_DELETED_AT,
 ).to_dict()
 
 GROUP_MEMBERSHIPS = th.PropertiesList(

@@ -52,6 +52,11 @@ class SatisfactionRatingsStream(ListStream):
     records_key = "satisfaction_ratings"
     replication_key = "updated_at"
     schema = SATISFACTION_RATINGS
+    plan_gated = True  # CSAT off, or the account on the updated CSAT: 403/404
+    plan_requirement = (
+        "Satisfaction ratings need customer satisfaction (CSAT) turned on, in its legacy "
+        "version: with CSAT off, or on the updated CSAT, Zendesk has no ratings to list here."
+    )
 
     def run_params(self, context: Context | None) -> PageParams:
         """start_time: the bookmark minus the look-back, or start_date on a first sync."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from tap_zendesk_objects.client import USERS_EXPORT_BUCKET
 from tap_zendesk_objects.custom_fields import apply_custom_columns
 from tap_zendesk_objects.families import CursorExportStream, ListStream, TimeExportStream
+from tap_zendesk_objects.pagination import PageParams
 from tap_zendesk_objects.schemas.people import (
     GROUP_MEMBERSHIPS,
     GROUPS,
@@ -14,6 +16,9 @@ from tap_zendesk_objects.schemas.people import (
     ORGANIZATIONS,
     USERS,
 )
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
 
 
 class UsersStream(CursorExportStream):
@@ -52,12 +57,28 @@ class OrganizationsStream(TimeExportStream):
 
 
 class GroupsStream(ListStream):
-    """Groups, read in full (the list is ordered by name, so it cannot be bookmarked)."""
+    """Groups, read in full (the list is ordered by name, so it cannot be bookmarked).
+
+    Zendesk leaves deleted groups out unless asked: read without them, they would vanish from
+    the warehouse (ACTIVATE_VERSION) while old tickets still point at them. They are read,
+    and flagged with `_sdc_deleted_at`.
+    """
 
     name = "groups"
     path = "/api/v2/groups"
     records_key = "groups"
     schema = GROUPS
+
+    def run_params(self, context: Context | None) -> PageParams:
+        """Deleted groups too."""
+        return {"exclude_deleted": "false"}
+
+    def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
+        """Flag deleted groups (`deleted: true`) as deleted rows."""
+        for group in records:
+            if group.get("deleted") is True:
+                group["_sdc_deleted_at"] = group.get("updated_at")
+        return records
 
 
 class GroupMembershipsStream(ListStream):

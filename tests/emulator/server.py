@@ -32,6 +32,7 @@ from tests.emulator.account import (
     parse_iso,
     visible_cutoff,
 )
+from tests.emulator.scripted import Scripts
 
 EMAIL = ADMIN_EMAIL
 API_TOKEN = "emulator-api-token-0123456789abcdef"
@@ -279,6 +280,7 @@ class Emulator:
         }
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self.scripts = Scripts()  # answers chosen by a test (see tests/emulator/scripted.py)
         self._routes: dict[str, Callable[[_Query], Any]] = {
             "/api/v2/users/me": self._users_me,
             "/api/v2/incremental/tickets/cursor": self._tickets_export,
@@ -392,7 +394,8 @@ class Emulator:
             route = self._routes.get(path)
             if route is None:
                 raise _HTTPError(404, _NOT_FOUND)
-            status, body = 200, route(query)
+            status, body, scripted = self.scripts.answer(path, query.multi, lambda: route(query))
+            headers.update(scripted)
         except _HTTPError as err:
             status, body = err.status, err.body
             headers.update(err.headers)
@@ -825,8 +828,17 @@ class Emulator:
         return self._list(q, key or coll, coll, path, "id", lambda r: (r["id"],))
 
     def _groups(self, q: _Query) -> bytes:
+        # Zendesk leaves deleted groups out unless asked with exclude_deleted=false.
+        with_deleted = (q.get("exclude_deleted") or "").lower() == "false"
         return self._list(
-            q, "groups", "groups", "/api/v2/groups", "name,id", lambda r: (r["name"], r["id"])
+            q,
+            "groups",
+            "groups",
+            "/api/v2/groups",
+            "name,id",
+            lambda r: (r["name"], r["id"]),
+            lambda r: with_deleted or not r["deleted"],
+            filter_key=(with_deleted,),
         )
 
     def _group_memberships(self, q: _Query) -> bytes:

@@ -1,0 +1,116 @@
+"""No RECORD violates its own SCHEMA: a value of the wrong JSON type becomes null.
+
+Zendesk's JSON almost always has the documented types, but not always (a comment's `via` sent
+as a string, an object where a string is expected), and a target that validates records, or a
+warehouse column, refuses such a row. Each page's rows are checked against the stream's
+schema with msgspec (in C, a few microseconds a row); only a row that fails is looked at
+column by column in Python, and each column that contradicts its schema becomes null, with
+one warning per stream and column per run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict, Union
+
+import msgspec
+
+logger = logging.getLogger("tap-zendesk-objects")
+
+_SCALARS: dict[str, Any] = {
+    "string": str,
+    "integer": int,
+    "number": float,  # msgspec takes an int for a float, as JSON schema does
+    "boolean": bool,
+    "null": type(None),
+}
+
+
+def json_type(schema: Mapping[str, Any], name: str = "T") -> Any:
+    """The msgspec type of a JSON schema (`Any` where the schema does not constrain it)."""
+    kinds = schema.get("type")
+    if kinds is None or "anyOf" in schema or "oneOf" in schema:
+        return Any
+    parts = [
+        _kind_type(kind, schema, name) for kind in ([kinds] if isinstance(kinds, str) else kinds)
+    ]
+    if Any in parts:
+        return Any
+    union = parts[0] if len(parts) == 1 else Union[tuple(parts)]  # noqa: UP007
+    try:
+        msgspec.inspect.type_info(union)
+    except TypeError:  # a union msgspec cannot check (two object types, say)
+        return Any
+    return union
+
+
+def _kind_type(kind: str, schema: Mapping[str, Any], name: str) -> Any:
+    if kind == "object":
+        properties = schema.get("properties")
+        if not properties:
+            return dict[str, Any]
+        return record_type(properties, name)
+    if kind == "array":
+        items = schema.get("items")
+        return list[json_type(items, f"{name}_item")] if items else list[Any]
+    return _SCALARS.get(kind, Any)
+
+
+def record_type(properties: Mapping[str, Any], name: str = "Row") -> Any:
+    """A TypedDict of the properties' types: keys it does not name are ignored."""
+    fields = {key: json_type(value, f"{name}_{key}") for key, value in properties.items()}
+    return TypedDict(name, fields, total=False)  # type: ignore[operator]
+
+
+class RowConformance:
+    """Checks rows against one stream's schema; nulls what contradicts it."""
+
+    def __init__(self, stream_name: str, properties: Mapping[str, Any]) -> None:
+        self.stream_name = stream_name
+        self.row_type = record_type(properties, f"{stream_name}_row")
+        self.column_types = {key: json_type(value, key) for key, value in properties.items()}
+        self.nullable = {
+            key for key, value in properties.items() if "null" in _kinds(value.get("type"))
+        }
+        self.warned: set[str] = set()
+
+    def conform(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows, each checked and, when it contradicts the schema, mended in place."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        convert, row_type = msgspec.convert, self.row_type
+        for row in rows:
+            try:
+                convert(row, row_type)
+            except msgspec.ValidationError:
+                self.mend(row)
+        return rows
+
+    def mend(self, row: dict[str, Any]) -> None:
+        """Null each column whose value contradicts its schema (warning once per column)."""
+        for key, value in row.items():
+            column_type = self.column_types.get(key)
+            if column_type is None or value is None:
+                continue
+            try:
+                msgspec.convert(value, column_type)
+            except msgspec.ValidationError as exc:
+                if key not in self.nullable:
+                    continue  # a key column: the target says what it makes of it
+                row[key] = None
+                if key not in self.warned:
+                    self.warned.add(key)
+                    logger.warning(
+                        "Stream '%s': column '%s' held a %s that its schema does not allow "
+                        "(%s); written as null (warned once per column per run)",
+                        self.stream_name,
+                        key,
+                        type(value).__name__,
+                        exc,
+                    )
+
+
+def _kinds(kinds: Any) -> list[str]:
+    if kinds is None:
+        return ["null"]
+    return [kinds] if isinstance(kinds, str) else list(kinds)
