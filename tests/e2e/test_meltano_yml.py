@@ -111,6 +111,8 @@ def test_loaders_are_defined_in_full():
     assert settings["hard_delete"]["value"] is True
     assert settings["activate_version"]["value"] is True
     assert settings["load_method"]["value"] == "upsert"
+    # PostgreSQL refuses NUL in text: the tap strips it, and the loader is told to as well.
+    assert settings["sanitize_null_text_characters"]["value"] is True
     jsonl = plugin("loaders", "target-jsonl")
     assert jsonl["pip_url"].startswith("target-jsonl") and jsonl["executable"] == "target-jsonl"
 
