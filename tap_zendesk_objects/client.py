@@ -23,8 +23,7 @@ from tap_zendesk_objects.config import (
     base_url,
 )
 from tap_zendesk_objects.errors import ZendeskAPIError
-from tap_zendesk_objects.outcomes import IsolatedSync, StreamFailedError
-from tap_zendesk_objects.pages import collection_problem
+from tap_zendesk_objects.outcomes import FailureOutcomes, MalformedPageError, StreamFailedError
 from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
 from tap_zendesk_objects.projection import SchemaProjection
 from tap_zendesk_objects.responses import (
@@ -35,7 +34,7 @@ from tap_zendesk_objects.responses import (
     payload,
     release_body,
 )
-from tap_zendesk_objects.throttle import retry_after_seconds
+from tap_zendesk_objects.throttle import asked_wait, retry_after_seconds
 from tap_zendesk_objects.timeutil import utc_now_iso
 from tap_zendesk_objects.transport import mount_whole_body_adapter
 
@@ -89,10 +88,6 @@ class RateLimitedError(RetriableAPIError):
         self.retry_after = retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
 
 
-class MalformedPageError(RetriableAPIError):
-    """A 200 that is not a well-formed page of its collection: retried, never taken as empty."""
-
-
 class PlanRestrictedError(ZendeskAPIError):
     """403/404 on an endpoint that only some Zendesk plans have."""
 
@@ -113,7 +108,7 @@ def describe_prepared(request: requests.PreparedRequest | None, url: str | None 
     return f"{method} {urlsplit(str(target)).path}"
 
 
-class ZendeskStream(IsolatedSync, SchemaProjection, RESTStream[PageParams | None]):
+class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | None]):
     """Base of every stream that calls Zendesk.
 
     Subclasses declare `name`, `path`, `records_key` (the collection key of the response),
@@ -199,10 +194,6 @@ class ZendeskStream(IsolatedSync, SchemaProjection, RESTStream[PageParams | None
         if problem:
             raise MalformedPageError(f"{where}: {problem}", response)
 
-    def page_problem(self, body: dict, response: requests.Response) -> str | None:
-        """Why a 200 is not a well-formed page of this collection (None when it is)."""
-        return collection_problem(body, self.records_key)
-
     def _fatal_error(self, response: requests.Response) -> ZendeskAPIError:
         status, where, detail = response.status_code, describe_request(response), ""
         detail = error_text(response)
@@ -242,15 +233,6 @@ class ZendeskStream(IsolatedSync, SchemaProjection, RESTStream[PageParams | None
         if self.config.get("access_token"):
             return "`access_token`"
         return "`email` and `api_token`"
-
-    def gave_up(self, exc: BaseException, message: str) -> ZendeskAPIError:
-        """The error ending a request that kept failing: malformed pages fail this stream only."""
-        if isinstance(exc, MalformedPageError):
-            return StreamFailedError(message)
-        return ZendeskAPIError(message)
-
-    def prepare_retry(self, exc: BaseException, request: Any) -> None:
-        """Hook: change a request before it is tried again (exports shrink their page)."""
 
     def write_page_state(self) -> None:
         """Write STATE before each page of a sorted stream, so a restart resumes there.
@@ -297,7 +279,7 @@ class ZendeskStream(IsolatedSync, SchemaProjection, RESTStream[PageParams | None
                     if failures >= MAX_TRIES:
                         msg = f"{reason}: still failing after {MAX_TRIES} tries"
                         raise self.gave_up(exc, msg) from None
-                    delay = retry_delay(exc, failures)
+                    delay = max(retry_backoff(failures), asked_wait(exc))
                     self.prepare_retry(exc, args[0] if args else None)
                     self.log(
                         "%s; retry %d of %d in %.1f s",
@@ -375,15 +357,6 @@ class ZendeskStream(IsolatedSync, SchemaProjection, RESTStream[PageParams | None
     ) -> Iterator[Context]:
         """Derived streams are fed page by page, never synced per parent record."""
         return iter(())
-
-
-def retry_delay(exc: BaseException, failures: int) -> float:
-    """The backoff, or the response's Retry-After when it asks for longer (a 503 may)."""
-    delay = retry_backoff(failures)
-    response = getattr(exc, "response", None)
-    if isinstance(response, requests.Response):
-        delay = max(delay, retry_after_seconds(response.headers, 0.0))
-    return delay
 
 
 def _transient_reason(exc: BaseException, request: Any) -> str:

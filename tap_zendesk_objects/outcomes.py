@@ -1,4 +1,4 @@
-"""One stream's permanent failure never stops the others.
+"""How failures end: a malformed page is retried, one stream fails, or the run stops.
 
 A stream whose read fails in a way no retry cures (a 400/404/422, a 403 on an endpoint the
 plan or role lacks, pages that keep coming back malformed) is recorded here, and the sync goes
@@ -16,11 +16,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers._state import reset_state_progress_markers
 
 from tap_zendesk_objects.errors import TapError, ZendeskAPIError
+from tap_zendesk_objects.pages import collection_problem
 
 if TYPE_CHECKING:
+    import requests
     from singer_sdk.helpers.types import Context
 
 _FAILURES_ATTRIBUTE = "_zendesk_stream_failures"
@@ -28,6 +31,10 @@ _FAILURES_ATTRIBUTE = "_zendesk_stream_failures"
 
 class StreamFailedError(ZendeskAPIError):
     """Zendesk refused one stream's read for good; the other streams go on."""
+
+
+class MalformedPageError(RetriableAPIError):
+    """A 200 that is not a well-formed page of its collection: retried, never taken as empty."""
 
 
 class StreamsFailedError(TapError):
@@ -54,10 +61,11 @@ def raise_if_any_failed(tap: Any) -> None:
         raise StreamsFailedError(list(lines))
 
 
-class IsolatedSync:
+class FailureOutcomes:
     """Mixin for streams: a `StreamFailedError` ends this stream's sync, not the run's."""
 
     name: str
+    records_key: str
     stream_state: dict
     _tap: Any
 
@@ -74,3 +82,16 @@ class IsolatedSync:
                 "%s (the other streams go on)", line, level=logging.ERROR
             )
             failures(self._tap).append(line)
+
+    def page_problem(self, body: dict, response: requests.Response) -> str | None:
+        """Why a 200 is not a well-formed page of this collection (None when it is)."""
+        return collection_problem(body, self.records_key)
+
+    def gave_up(self, exc: BaseException, message: str) -> ZendeskAPIError:
+        """The error ending a request that kept failing: malformed pages fail this stream only."""
+        if isinstance(exc, MalformedPageError):
+            return StreamFailedError(message)
+        return ZendeskAPIError(message)
+
+    def prepare_retry(self, exc: BaseException, request: Any) -> None:
+        """Hook: change a request before it is tried again (exports shrink their page)."""

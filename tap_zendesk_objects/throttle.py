@@ -138,6 +138,12 @@ def retry_after_seconds(headers: Mapping[str, str], default: float) -> float:
     return max(seconds, 0.0)
 
 
+def asked_wait(exc: BaseException) -> float:
+    """The `Retry-After` of the response an error carries (a 503 may send one), else 0."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    return retry_after_seconds(headers, 0.0) if isinstance(headers, Mapping) else 0.0
+
+
 class Throttle:
     """Spaces the requests of one bucket so that at most `per_minute` start in any minute."""
 
