@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict, Union
+from typing import Any, Union
 
 import msgspec
 
@@ -58,9 +58,17 @@ def _kind_type(kind: str, schema: Mapping[str, Any], name: str) -> Any:
 
 
 def record_type(properties: Mapping[str, Any], name: str = "Row") -> Any:
-    """A TypedDict of the properties' types: keys it does not name are ignored."""
-    fields = {key: json_type(value, f"{name}_{key}") for key, value in properties.items()}
-    return TypedDict(name, fields, total=False)  # type: ignore[operator]
+    """A Struct of the properties' types: keys it does not name are ignored, any may be missing.
+
+    A Struct, not a TypedDict: the checked copy msgspec builds is then a compact object that
+    the cycle collector does not track, several times cheaper for wide rows.
+    """
+    fields = [
+        (f"f{index}", json_type(value, f"{name}_{index}"), None)
+        for index, value in enumerate(properties.values())
+    ]
+    rename = {f"f{index}": key for index, key in enumerate(properties)}
+    return msgspec.defstruct(name, fields, rename=rename, gc=False)
 
 
 class RowConformance:
