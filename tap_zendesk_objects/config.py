@@ -110,7 +110,10 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.IntegerType,
         default=DEFAULT_EXPORT_PAGE_SIZE,
         title="Export page size",
-        description="Records per incremental export page (1 to 1000). Lower it if pages time out.",
+        description=(
+            "Records per incremental export page (1 to 1000). A page that times out is asked "
+            "for again with half as many records, down to 50, then the size grows back."
+        ),
     ),
     th.Property(
         "satisfaction_ratings_lookback_days",
