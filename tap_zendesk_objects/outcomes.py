@@ -17,7 +17,6 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from singer_sdk.exceptions import RetriableAPIError
-from singer_sdk.helpers._state import reset_state_progress_markers
 
 from tap_zendesk_objects.errors import TapError, ZendeskAPIError
 from tap_zendesk_objects.pages import collection_problem
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 _FAILURES_ATTRIBUTE = "_zendesk_stream_failures"
+# Where the SDK keeps the bookmark of an unsorted stream until its read completes.
+PROGRESS_MARKERS = "progress_markers"
 
 
 class StreamFailedError(ZendeskAPIError):
@@ -76,7 +77,7 @@ class FailureOutcomes:
         except StreamFailedError as exc:
             # Progress markers of an unsorted stream would move its bookmark past records
             # never read: the next run starts from the bookmark this one started from.
-            reset_state_progress_markers(self.stream_state)
+            self.stream_state.pop(PROGRESS_MARKERS, None)
             line = f"stream '{self.name}' failed: {exc}"
             self.log(  # type: ignore[attr-defined]
                 "%s (the other streams go on)", line, level=logging.ERROR

@@ -71,6 +71,29 @@ def test_a_permanent_error_on_one_stream_does_not_stop_the_others(emulator, tmp_
     assert not result.of_type("ACTIVATE_VERSION", "ticket_skips")
 
 
+def test_a_failed_unsorted_stream_keeps_the_bookmark_it_started_from(emulator, tmp_path):
+    """Ratings are not read in bookmark order: half a read must not move the bookmark."""
+    catalog = select(discover(tmp_path, config(emulator)), {"satisfaction_ratings", "groups"})
+    assert len(emulator.account.records("satisfaction_ratings")) > 100, "needs a second page"
+    emulator.scripts.add(
+        "/api/v2/satisfaction_ratings",
+        status=400,
+        body={"error": "InvalidValue", "description": "Bad cursor"},
+        when=lambda query: "page[after]" in query,
+    )
+    start = "2000-01-01T00:00:00Z"
+    state = {"bookmarks": {"satisfaction_ratings": {"replication_key_value": start}}}
+    result = run_tap(tmp_path, config(emulator), catalog=catalog, state=state)
+    assert result.returncode == 1
+    [line] = error_lines(result)
+    assert "'satisfaction_ratings'" in line and "Bad cursor" in line
+    assert result.records("satisfaction_ratings"), "the first page was written"
+    bookmark = result.final_state["bookmarks"]["satisfaction_ratings"]
+    assert bookmark["replication_key_value"] == start
+    assert "progress_markers" not in bookmark
+    assert result.ids("groups") == truth(emulator, "groups")
+
+
 def test_satisfaction_ratings_refused_by_the_csat_setting_is_a_warning(emulator, tmp_path):
     catalog = select(discover(tmp_path, config(emulator)), {"satisfaction_ratings", "groups"})
     forbidden = {"error": "Forbidden", "description": "You do not have access to this page."}
