@@ -308,7 +308,7 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
             stream.extracted_at = received_at
         for record in records:
             record["received_at"] = received_at
-        return self.row_conformance.conform(self.process_page(records, body))
+        return self.process_page(records, body)
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Hook for page-level work (dedupe, derived streams); runs once per page."""
@@ -403,7 +403,7 @@ class DerivedStream(SchemaProjection, Stream):
         """Write RECORD messages for rows taken from the parent's page."""
         if not self.selected:
             return
-        for row in self.row_conformance.conform(rows):
+        for row in rows:
             self._write_record_message(self.project(row))
             self.emitted += 1
 

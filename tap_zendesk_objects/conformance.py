@@ -11,7 +11,7 @@ one warning per stream and column per run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Union
 
 import msgspec
@@ -72,27 +72,49 @@ def record_type(properties: Mapping[str, Any], name: str = "Row") -> Any:
 
 
 class RowConformance:
-    """Checks rows against one stream's schema; nulls what contradicts it."""
+    """Checks rows against one stream's schema; nulls what contradicts it.
+
+    `checked` gives the Struct the writer encodes: the schema's keys only (absent ones null),
+    every value of its column's type. Columns with typed fields inside (a comment's `via`,
+    ticket `custom_fields`) are checked in depth by a second Struct and passed on as they
+    came, so the open objects keep every key Zendesk sent.
+    """
 
     def __init__(self, stream_name: str, properties: Mapping[str, Any]) -> None:
         self.stream_name = stream_name
-        self.row_type = record_type(properties, f"{stream_name}_row")
+        self.keys = frozenset(properties)
         self.column_types = {key: json_type(value, key) for key, value in properties.items()}
+        deep = {key: value for key, value in properties.items() if _typed_inside(value)}
+        self.row_type = record_type(
+            {key: ({} if key in deep else value) for key, value in properties.items()},
+            f"{stream_name}_row",
+        )
+        self.deep_type = record_type(deep, f"{stream_name}_deep") if deep else None
         self.nullable = {
             key for key, value in properties.items() if "null" in _kinds(value.get("type"))
         }
         self.warned: set[str] = set()
 
-    def conform(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The rows, each checked and, when it contradicts the schema, mended in place."""
-        rows = rows if isinstance(rows, list) else list(rows)
-        convert, row_type = msgspec.convert, self.row_type
-        for row in rows:
-            try:
-                convert(row, row_type)
-            except msgspec.ValidationError:
-                self.mend(row)
-        return rows
+    def checked(self, row: dict[str, Any]) -> Any:
+        """The row as the Struct to write; the row is mended first if it needs to be."""
+        convert, deep_type = msgspec.convert, self.deep_type
+        try:
+            if deep_type is not None:
+                convert(row, deep_type)
+            return convert(row, self.row_type)
+        except msgspec.ValidationError:
+            self.mend(row)
+        try:
+            return convert(row, self.row_type)
+        except msgspec.ValidationError:  # a key column of the wrong type: passed on as is
+            for key in row.keys() - self.keys:
+                del row[key]
+            return row
+
+    def mended(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The row itself, mended where it contradicts the schema (for the SDK's writer)."""
+        self.checked(row)
+        return row
 
     def mend(self, row: dict[str, Any]) -> None:
         """Null each column whose value contradicts its schema (warning once per column)."""
@@ -116,6 +138,15 @@ class RowConformance:
                         type(value).__name__,
                         exc,
                     )
+
+
+def _typed_inside(schema: Mapping[str, Any]) -> bool:
+    """True for an object with typed properties, or an array of such (at any depth)."""
+    kinds = _kinds(schema.get("type"))
+    if "object" in kinds and schema.get("properties"):
+        return True
+    items = schema.get("items")
+    return "array" in kinds and isinstance(items, Mapping) and _typed_inside(items)
 
 
 def _kinds(kinds: Any) -> list[str]:

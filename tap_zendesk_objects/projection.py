@@ -8,8 +8,10 @@ so what still matters is keeping only the schema's selected top-level keys: done
 per record, with a precomputed key tuple. The SDK's walk runs only when a catalog deselects
 a property below the top level, the one case the projection does not cover.
 
-Projected records of a stream without stream maps or flattening then go to the tap's
-`BatchingWriter` as ready message dicts; any other stream takes the SDK's message path.
+Records of a stream without stream maps or flattening then go to the tap's `BatchingWriter`
+in ready message dicts, each record as the Struct its schema check built (`conformance.py`):
+the selected keys only, every one present (null when Zendesk sent none), so that check also
+does the projection. Any other stream is projected here, mended, and takes the SDK's path.
 """
 
 from __future__ import annotations
@@ -79,8 +81,12 @@ class SchemaProjection:
         return self.builds_rows and self.schema_key_set == self.schema["properties"].keys()
 
     def project(self, record: dict[str, Any]) -> dict[str, Any]:
-        """The record, in place, without keys outside the selected schema keys."""
-        if self.rows_already_projected:
+        """The record, in place, without keys outside the selected schema keys.
+
+        Records written as checked Structs (see `_write_record_message`) are left as they
+        are: the Struct holds the selected keys only.
+        """
+        if self.rows_already_projected or self.record_envelope is not None:
             return record
         for key in record.keys() - self.schema_key_set:
             del record[key]
@@ -107,9 +113,9 @@ class SchemaProjection:
         """Write the projected record, as a ready message dict when the stream has no maps."""
         envelope = self.record_envelope
         if envelope is None:
-            super()._write_record_message(record)  # type: ignore[misc]
+            super()._write_record_message(self.row_conformance.mended(record))  # type: ignore[misc]
             return
-        envelope["record"] = record
+        envelope["record"] = self.row_conformance.checked(record)
         version = self._stream_version  # type: ignore[attr-defined]
         if version is not None:
             envelope["version"] = version
