@@ -23,7 +23,12 @@ from tap_zendesk_objects.config import (
     base_url,
 )
 from tap_zendesk_objects.errors import ZendeskAPIError
-from tap_zendesk_objects.outcomes import FailureOutcomes, MalformedPageError, StreamFailedError
+from tap_zendesk_objects.outcomes import (
+    FailureOutcomes,
+    MalformedPageError,
+    StreamFailedError,
+    scopes_refused,
+)
 from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
 from tap_zendesk_objects.projection import SchemaProjection
 from tap_zendesk_objects.responses import (
@@ -205,17 +210,13 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
             )
         if status in (403, 404) and self.plan_gated and not missing_scopes(detail):
             return PlanRestrictedError(f"{where}: {status} {detail}")
+        if status == 403 and missing_scopes(detail):
+            return StreamFailedError(scopes_refused(where, detail, self.name))
         if status == 401:
             return ZendeskAPIError(
                 f"Zendesk rejected the credentials ({self.auth_method}) on {where}: "
                 f"401 {detail}. Check the {self.auth_setting_names}, and that API access "
                 "is on in Admin Center."
-            )
-        if status == 403 and missing_scopes(detail):
-            return StreamFailedError(
-                f"{where}: 403 {detail}. The OAuth token lacks the scope "
-                f"`{missing_scopes(detail)}`: give its OAuth client that scope, or deselect "
-                f"'{self.name}'."
             )
         if status == 403:
             return StreamFailedError(

@@ -20,6 +20,7 @@ from singer_sdk.exceptions import RetriableAPIError
 
 from tap_zendesk_objects.errors import TapError, ZendeskAPIError
 from tap_zendesk_objects.pages import collection_problem
+from tap_zendesk_objects.responses import missing_scopes
 
 if TYPE_CHECKING:
     import requests
@@ -60,6 +61,14 @@ def raise_if_any_failed(tap: Any) -> None:
     lines = failures(tap)
     if lines:
         raise StreamsFailedError(list(lines))
+
+
+def scopes_refused(where: str, detail: str, stream: str) -> str:
+    """A 403 naming OAuth scopes the token lacks: which, and what to do."""
+    return (
+        f"{where}: 403 {detail}. The OAuth token lacks the scope `{missing_scopes(detail)}`: "
+        f"give its OAuth client that scope, or deselect '{stream}'."
+    )
 
 
 class FailureOutcomes:
