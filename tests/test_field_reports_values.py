@@ -15,6 +15,7 @@ import pytest
 
 import tap_zendesk_objects.client as client_module
 from tap_zendesk_objects.outcomes import StreamFailedError
+from tap_zendesk_objects.page_size import AdaptivePageSize
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.emulator.scripted import per_page_above, set_child_value, set_value
 from tests.emulator.server import Emulator
@@ -162,7 +163,7 @@ def test_retry_after_is_honoured_on_a_503(emulator, tmp_path):
 def test_export_pages_that_time_out_are_asked_for_smaller(emulator, tmp_path, stream, path, limit):
     """504 above `limit` records a page: halved to 500, then 250; grown back, then halved."""
     gateway = {"error": "GatewayTimeout", "description": "Gateway timeout"}
-    emulator.scripts.add(path, status=504, body=gateway, when=per_page_above(limit))
+    timeouts = emulator.scripts.add(path, status=504, body=gateway, when=per_page_above(limit))
     catalog = select(discover(tmp_path, config(emulator)), {stream})
     result = run_tap(tmp_path, config(emulator), catalog=catalog)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -172,6 +173,21 @@ def test_export_pages_that_time_out_are_asked_for_smaller(emulator, tmp_path, st
     assert len(emitted) == len(set(emitted)), "records emitted twice"
     bookmark = result.final_state["bookmarks"][stream]["replication_key_value"]
     assert bookmark
+    # 1000 and 500 time out; after three pages of 250 the size grows to 500 again, and so on.
+    assert timeouts.served >= 3, "the page size never grew back"
+
+
+def test_the_page_size_halves_to_a_floor_and_grows_back_to_the_setting():
+    size = AdaptivePageSize(1000)
+    sizes = []
+    while size.shrink():
+        sizes.append(size.current)
+    assert sizes == [500, 250, 125, 62, 50]
+    assert size.shrunk_to_floor
+    for _ in range(3 * 5):
+        size.succeeded()
+    assert size.current == 1000
+    assert AdaptivePageSize(20).floor == 20, "a setting under the floor is never shrunk"
 
 
 def test_an_export_that_times_out_even_at_the_floor_names_export_page_size(emulator, monkeypatch):
