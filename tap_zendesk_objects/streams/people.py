@@ -1,10 +1,11 @@
-"""Users, organizations, groups and the memberships that link them."""
+"""Users and their identities, organizations, groups and the memberships that link them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
-from tap_zendesk_objects.client import USERS_EXPORT_BUCKET
+from tap_zendesk_objects.client import USERS_EXPORT_BUCKET, DerivedStream
 from tap_zendesk_objects.custom_fields import apply_custom_columns
 from tap_zendesk_objects.families import CursorExportStream, ListStream, TimeExportStream
 from tap_zendesk_objects.schemas.people import (
@@ -12,8 +13,10 @@ from tap_zendesk_objects.schemas.people import (
     GROUPS,
     ORGANIZATION_MEMBERSHIPS,
     ORGANIZATIONS,
+    USER_IDENTITIES,
     USERS,
 )
+from tap_zendesk_objects.timeutil import utc_now_iso
 
 
 class UsersStream(CursorExportStream):
@@ -26,9 +29,15 @@ class UsersStream(CursorExportStream):
     full_first_sync = True
     schema = USERS
     rate_bucket = USERS_EXPORT_BUCKET  # Zendesk gives this export a budget of its own
+    sideloads: ClassVar[dict[str, str]] = {"user_identities": "identities"}
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
-        """Flag deleted users and fill the custom-field columns."""
+        """Emit the page's identities, flag deleted users, fill the custom-field columns."""
+        received_at = records[0].get("received_at") if records else utc_now_iso()
+        identities = [item for item in body.get("identities") or [] if isinstance(item, dict)]
+        for identity in identities:
+            identity["received_at"] = received_at
+        self.derived("user_identities").emit(identities)
         for user in records:
             if user.get("active") is False:
                 user["_sdc_deleted_at"] = user.get("updated_at")
@@ -76,3 +85,15 @@ class OrganizationMembershipsStream(ListStream):
     path = "/api/v2/organization_memberships"
     records_key = "organization_memberships"
     schema = ORGANIZATION_MEMBERSHIPS
+
+
+class UserIdentitiesStream(DerivedStream):
+    """Users' identities, from the users export's `identities` sideload: no request of their own.
+
+    They come with their user, so they are incremental with the users' bookmark.
+    """
+
+    name = "user_identities"
+    schema = USER_IDENTITIES
+    parent_stream_type = UsersStream
+    selected_by_default = False
