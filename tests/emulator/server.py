@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import json
 import math
 import random
+import re
 import socket
 import struct
 import threading
@@ -23,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from tests.emulator import more_routes
 from tests.emulator.account import (
     ADMIN_EMAIL,
     SUBDOMAIN,
@@ -297,6 +300,9 @@ class Emulator:
             "/api/v2/user_fields": self._user_fields,
             "/api/v2/organization_fields": self._organization_fields,
         }
+        # Paths with an id in them: (pattern, handler(match, query)).
+        self._pattern_routes: list[tuple[re.Pattern, Callable[[re.Match, _Query], Any]]] = []
+        more_routes.register(self)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Emulator:
@@ -389,7 +395,7 @@ class Emulator:
             ):
                 raise _HTTPError(403, _FORBIDDEN)
             self._consume(buckets, path)
-            route = self._routes.get(path)
+            route = self._routes.get(path) or self._pattern_route(path)
             if route is None:
                 raise _HTTPError(404, _NOT_FOUND)
             status, body = 200, route(query)
@@ -399,6 +405,13 @@ class Emulator:
         headers.update(self._limit_headers(buckets))
         payload = body if isinstance(body, bytes) else dumps(body)
         self._send(h, status, payload, headers, truncate)
+
+    def _pattern_route(self, path: str) -> Callable[[_Query], Any] | None:
+        for pattern, handler in self._pattern_routes:
+            match = pattern.fullmatch(path)
+            if match:
+                return functools.partial(handler, match)
+        return None
 
     def _send(
         self,
@@ -545,6 +558,7 @@ class Emulator:
         path: str,
         keep: Callable[[int], bool],
         variant: Callable[[int], bytes],
+        sideload: Callable[[list[int]], dict] | None = None,
     ) -> bytes:
         if ("start_time" in q) == ("cursor" in q):
             raise _invalid_value("Send either start_time (first request) or cursor, not both")
@@ -577,6 +591,8 @@ class Emulator:
             "before_cursor": before,
             "end_of_stream": len(page) < per_page,
         }
+        if sideload is not None:
+            tail.update(sideload([rid for _, rid in page]))
         return page_body(coll, parts, tail)
 
     def _tickets_export(self, q: _Query) -> bytes:
@@ -607,12 +623,14 @@ class Emulator:
 
     def _users_export(self, q: _Query) -> bytes:
         acc = self.account
+        identities = "identities" in (q.get("include") or "").split(",")
         return self._cursor_export(
             q,
             "users",
             "/api/v2/incremental/users/cursor",
             lambda _rid: True,
             lambda rid: acc.record_json("users", rid),
+            functools.partial(more_routes.identities_sideload, self) if identities else None,
         )
 
     # --- incremental time-based exports
@@ -623,6 +641,7 @@ class Emulator:
         path: str,
         keep: Callable[[int], bool],
         variant: Callable[[int], bytes],
+        end_of_stream: bool = True,
     ) -> bytes:
         start = self._start_time(q)
         per_page = self._per_page(q)
@@ -631,7 +650,7 @@ class Emulator:
         with acc.lock:
             keys = acc.sorted_keys(coll)
             page, pos = _scan_export(keys, bisect_left(keys, (start,)), per_page, keep, cut)
-            end_of_stream = len(page) < per_page
+            last_page = len(page) < per_page
             if page:  # extend with every record sharing the last second
                 last_ts = page[-1][0]
                 while pos < len(keys) and keys[pos][0] == last_ts:
@@ -649,12 +668,9 @@ class Emulator:
         next_page = f"{ZENDESK_HOST}{path}.json?" + urlencode(
             {**extra, "start_time": [str(end_time)]}, doseq=True
         )
-        tail = {
-            "next_page": next_page,
-            "count": len(page),
-            "end_of_stream": end_of_stream,
-            "end_time": end_time,
-        }
+        tail = {"next_page": next_page, "count": len(page), "end_time": end_time}
+        if end_of_stream:  # the flag, where the export sends one
+            tail["end_of_stream"] = last_page
         return page_body(coll, parts, tail)
 
     def _organizations_export(self, q: _Query) -> bytes:
@@ -756,7 +772,7 @@ class Emulator:
         cached = self._listings.get(cache_key)
         if cached is None:
             rows = sorted(
-                ((sort_key(r), r["id"]) for r in acc._data[coll].values() if keep(r)),
+                ((sort_key(r), rid) for rid, r in acc._data[coll].items() if keep(r)),
                 key=lambda kr: kr[0],
             )
             cached = (rows, [list(k) for k, _ in rows])
