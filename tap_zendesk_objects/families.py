@@ -150,11 +150,24 @@ class ExportStream(BookmarkedStream):
         """
         self._pending_bookmark = (latest_record, context)
 
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        """Keep the bookmark also when the export is read only for its derived streams.
+
+        The SDK moves the bookmark of selected streams only; an export read just for, say,
+        user_identities would otherwise start from the beginning every run.
+        """
+        if not self.selected and self.replication_key:  # its projection keeps no key at all
+            key = self.replication_key
+            self._increment_stream_state({key: row.get(key)}, context=context)
+        return super().post_process(row, context)
+
     def _apply_pending_bookmark(self) -> None:
         if self._pending_bookmark is not None:
             record, context = self._pending_bookmark
             self._pending_bookmark = None
             super()._increment_stream_state(record, context=context)
+            # A moved bookmark is worth a STATE, also when only derived streams wrote records.
+            self.state_manager.is_flushed = False
 
     def _write_state_message(self) -> None:
         """Move the bookmark to the last record written, then write the STATE."""
