@@ -246,3 +246,22 @@ def test_plan_gated_streams_warn_and_stay_empty(tmp_path, emulator):
         assert sentence in result.stderr
     for stream in gated:
         assert not result.of_type("ACTIVATE_VERSION", stream), "would empty the table"
+
+
+def test_ten_percent_faults_lose_nothing_of_the_new_streams(tmp_path):
+    account = Account(scale=1, seed=1, now=visible_cutoff() - 3600)  # the truth cannot move
+    with Emulator(account, fault_rate=0.1, fault_seed=7, slow_seconds=0.1) as emulator:
+        config = tap_config(emulator, export_page_size=100)
+        emulator.fault_rate = 0.0
+        catalog = select(discover(tmp_path, config), set(MORE_STREAMS))
+        emulator.fault_rate = 0.1
+        emulator.reset_counts()
+        result = run_tap(tmp_path, config, catalog=catalog)
+        statuses = emulator.status_counts()
+        assert result.returncode == 0, result.stderr[-3000:]
+        want = expected(emulator)
+    assert sum(n for status, n in statuses.items() if status != 200) >= 3, statuses
+    for stream in MORE_STREAMS:
+        got = keys(result, stream)
+        assert set(got) == set(want[stream]), stream
+        assert len(got) == len(want[stream]), f"{stream}: records emitted twice"
