@@ -229,11 +229,7 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
         the bookmark, and no record of the next page has: the bookmark never runs ahead of
         what was emitted.
         """
-        if (
-            self.is_sorted
-            and self.replication_key
-            and (self.selected or self.has_selected_descendents)
-        ):
+        if self.is_sorted and self.replication_key and self.selected:
             self._write_state_message()
 
     def request_decorator(self, func: Callable[..., requests.Response]) -> Callable:

@@ -161,6 +161,13 @@ class ExportStream(BookmarkedStream):
             self._increment_stream_state({key: row.get(key)}, context=context)
         return super().post_process(row, context)
 
+    def write_page_state(self) -> None:
+        """STATE before each page, also when the export is read only for its derived streams."""
+        if self.selected or not self.has_selected_descendents:
+            super().write_page_state()
+        else:
+            self._write_state_message()
+
     def _apply_pending_bookmark(self) -> None:
         if self._pending_bookmark is not None:
             record, context = self._pending_bookmark
