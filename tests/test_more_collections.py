@@ -112,6 +112,12 @@ def test_every_stream_writes_its_schema_once(full_sync):
     assert len(schemas) == 31
 
 
+def test_every_new_record_says_when_it_was_read(full_sync):
+    result, _, _ = full_sync
+    for stream in MORE_STREAMS:
+        assert all(r.get("received_at") for r in result.records(stream)), stream
+
+
 def test_new_streams_are_read_at_the_floor(full_sync):
     _, emulator, _ = full_sync
     account, counts = emulator.account, emulator.request_counts()

@@ -16,7 +16,6 @@ from tap_zendesk_objects.schemas.people import (
     USER_IDENTITIES,
     USERS,
 )
-from tap_zendesk_objects.timeutil import utc_now_iso
 
 
 class UsersStream(CursorExportStream):
@@ -33,10 +32,9 @@ class UsersStream(CursorExportStream):
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Emit the page's identities, flag deleted users, fill the custom-field columns."""
-        received_at = records[0].get("received_at") if records else utc_now_iso()
         identities = [item for item in body.get("identities") or [] if isinstance(item, dict)]
         for identity in identities:
-            identity["received_at"] = received_at
+            identity["received_at"] = self.extracted_at  # when this page was read
         self.derived("user_identities").emit(identities)
         for user in records:
             if user.get("active") is False:
