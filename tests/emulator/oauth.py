@@ -50,6 +50,24 @@ ALLOWED_SCOPES = frozenset(
 )
 DEFAULT_SCOPE = "read write"  # what a request without `scope` gets
 
+# Every access and refresh token any issuer of this process made: the tests' secret scan
+# (tests/singer.py `secrets_of`) looks for each of them in every tap log.
+_SESSION_TOKENS: set[str] = set()
+_SESSION_LOCK = threading.Lock()
+
+
+def tokens_issued_in_session() -> set[str]:
+    """Every access and refresh token the emulators of this process issued so far."""
+    with _SESSION_LOCK:
+        return set(_SESSION_TOKENS)
+
+
+def _remember(token: str) -> str:
+    with _SESSION_LOCK:
+        _SESSION_TOKENS.add(token)
+    return token
+
+
 DEFAULT_LIFETIME = 1800.0
 MIN_EXPIRES_IN, MAX_EXPIRES_IN = 300, 172_800  # both exclusive
 REFRESH_LIFETIME = 2_592_000
@@ -131,6 +149,8 @@ class OAuthIssuer:
 
     `clock` (seconds, monotonic by default) decides every expiry, so tests can inject one.
     `token_lifetime`, when not None, overrides every new access token's lifetime (seconds).
+    `dead_on_arrival`, when True, makes every new access token answer 401 invalid_token from
+    its first use (a token Zendesk keeps refusing, whatever the refresh).
     """
 
     def __init__(
@@ -141,6 +161,7 @@ class OAuthIssuer:
     ) -> None:
         self.token_lifetime = token_lifetime
         self.clock = clock
+        self.dead_on_arrival = False
         self._lock = threading.Lock()
         self._access: dict[str, _Access] = {}
         self._refresh: dict[str, _Refresh] = {}
@@ -152,7 +173,7 @@ class OAuthIssuer:
         words = _scopes(scope)
         if not words or not set(words) <= ALLOWED_SCOPES:
             raise ValueError(f"scope outside the client's allowed scopes: {scope!r}")
-        token = secrets.token_urlsafe(48)
+        token = _remember(secrets.token_urlsafe(48))
         with self._lock:
             self._refresh[token] = _Refresh(
                 CLIENT_ID, " ".join(words), self.clock() + REFRESH_LIFETIME
@@ -171,6 +192,21 @@ class OAuthIssuer:
             now = self.clock()
             for refresh in self._refresh.values():
                 refresh.expires_at = min(refresh.expires_at, now)
+
+    def issued_tokens(self) -> set[str]:
+        """Every access and refresh token this issuer made (or was given), live or dead."""
+        with self._lock:
+            return set(self._access) | set(self._refresh)
+
+    def live_refresh_tokens(self) -> set[str]:
+        """The refresh tokens a refresh grant would accept now: unused and unexpired."""
+        with self._lock:
+            now = self.clock()
+            return {
+                token
+                for token, refresh in self._refresh.items()
+                if not refresh.used and now < refresh.expires_at
+            }
 
     def token_requests(self) -> dict[str, int]:
         """Token requests, successful and refused, by grant_type ("" when none was readable)."""
@@ -279,7 +315,7 @@ class OAuthIssuer:
             if old.access_token is not None:
                 self._access[old.access_token].revoked = True
             access = self._new_access(scope_text, lifetime)
-            refresh = secrets.token_urlsafe(48)
+            refresh = _remember(secrets.token_urlsafe(48))
             self._refresh[refresh] = _Refresh(CLIENT_ID, scope_text, now + refresh_lifetime, access)
         answer: dict[str, Any] = {
             "access_token": access,
@@ -294,6 +330,8 @@ class OAuthIssuer:
 
     def _new_access(self, scope_text: str, lifetime: float) -> str:
         """Store a new access token (call with the lock held)."""
-        token = secrets.token_urlsafe(48)
-        self._access[token] = _Access(frozenset(scope_text.split()), self.clock() + lifetime)
+        token = _remember(secrets.token_urlsafe(48))
+        self._access[token] = _Access(
+            frozenset(scope_text.split()), self.clock() + lifetime, revoked=self.dead_on_arrival
+        )
         return token
