@@ -15,10 +15,10 @@ import requests
 from singer_sdk import Stream, Tap
 from singer_sdk.pagination import SinglePagePaginator
 
-from tap_zendesk_objects.client import ZendeskStream
+from tap_zendesk_objects.client import ZendeskStream, describe_request
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.families import ExportStream
-from tap_zendesk_objects.responses import payload
+from tap_zendesk_objects.responses import error_text, payload
 
 
 class CurrentUserRequest(ZendeskStream):
@@ -37,6 +37,24 @@ class CurrentUserRequest(ZendeskStream):
         """The one user object."""
         user = payload(response).get(self.records_key)
         return [user] if isinstance(user, dict) else []
+
+    def _fatal_error(self, response: requests.Response) -> ZendeskAPIError:
+        """A 403 here is about the token's scope, not about a stream to deselect."""
+        if response.status_code != 403:
+            return super()._fatal_error(response)
+        credentials = self.credentials
+        scope = getattr(credentials, "scope", None)
+        fix = (
+            f"its OAuth scope '{scope}' does not reach it: set `oauth_scope` to `read` (the "
+            "default; the exports and lists need it too)"
+            if scope
+            else "use an admin's credentials whose token has the `read` scope"
+        )
+        return ZendeskAPIError(
+            f"{describe_request(response)}: 403 {error_text(response)}. The "
+            f"{credentials.description} may not read its own user, which the tap checks "
+            f"before the incremental exports: {fix}"
+        )
 
 
 def check_admin(tap: Tap, streams: Iterable[Stream]) -> None:

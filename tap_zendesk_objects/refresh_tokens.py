@@ -24,6 +24,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: no lock, one run at a time
     fcntl = None  # type: ignore[assignment]
 
+from tap_zendesk_objects.config import normalize_subdomain
 from tap_zendesk_objects.errors import ConfigError
 
 APP_FOLDER = "tap-zendesk-objects"
@@ -33,10 +34,13 @@ def default_token_file(subdomain: str, client_id: str) -> Path:
     """`$XDG_STATE_HOME/tap-zendesk-objects/refresh-token-<subdomain>-<client digest>.json`.
 
     Outside the project and the config's folder (Meltano's config file is temporary), one
-    file per account and client, so two accounts never share a chain.
+    file per account and client, so two accounts never share a chain. The subdomain is named
+    as `acme` however the config spells it (`Acme.zendesk.com`, `https://acme.zendesk.com/`),
+    so every spelling finds the same chain and none makes folders of a URL's slashes.
     """
     state_home = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state_home) / APP_FOLDER / f"refresh-token-{subdomain}-{_digest(client_id)}.json"
+    account = normalize_subdomain(subdomain)
+    return Path(state_home) / APP_FOLDER / f"refresh-token-{account}-{_digest(client_id)}.json"
 
 
 def _digest(text: str) -> str:

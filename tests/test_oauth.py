@@ -261,6 +261,17 @@ def test_disallowed_scope_is_named(emulator, tmp_path, tickets_catalog):
     assert emulator.request_counts() == {"/oauth/tokens": 1}
 
 
+def test_a_scope_that_cannot_read_the_user_is_named(emulator, tmp_path, tickets_catalog):
+    """An allowed scope that does not reach /users/me: the check says so, no stream to deselect."""
+    config = oauth_config(emulator, oauth_scope="tickets:read")
+    line = failed_run(tmp_path, config, tickets_catalog)
+    assert line.startswith("GET /api/v2/users/me: 403 ")
+    assert "'tickets:read'" in line
+    assert "set `oauth_scope` to `read`" in line
+    assert "current_user" not in line and "deselect" not in line
+    assert emulator.request_counts() == {"/oauth/tokens": 1, "/api/v2/users/me": 1}
+
+
 def test_a_401_that_persists_after_a_refresh(emulator, tmp_path, tickets_catalog):
     emulator.oauth.dead_on_arrival = True  # every new token is refused from its first use
     line = failed_run(tmp_path, oauth_config(emulator), tickets_catalog)

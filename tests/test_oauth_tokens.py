@@ -8,9 +8,11 @@ starting a new chain, two runs sharing one file.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import stat
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import requests
 
 from tap_zendesk_objects.auth import OAuthClient
 from tap_zendesk_objects.errors import ConfigError
+from tap_zendesk_objects.masking import MASK, MaskingStream
 from tap_zendesk_objects.refresh_tokens import RefreshTokenFile
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
 from tests.emulator.server import SUBDOMAIN, Emulator
@@ -286,3 +289,38 @@ def test_a_missing_token_file_means_the_configured_token(tmp_path):
     chain = RefreshTokenFile(Path(tmp_path / "absent.json"), "configured-refresh-token")
     with chain.locked():
         assert chain.newest() == "configured-refresh-token"
+
+
+def test_the_default_token_file_is_one_per_account_however_the_subdomain_is_spelled(
+    emulator, clock, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    spellings = ("emulator", "Emulator.zendesk.com", "https://emulator.zendesk.com/")
+    configured = emulator.oauth.issue_refresh_token("read")
+    for subdomain in spellings:
+        tokens = provider(emulator, clock, subdomain=subdomain, refresh_token=configured)
+        assert answers(emulator, tokens.current_token()) == 200, subdomain
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p.suffix == ".json")
+    assert len(files) == 1, files
+    assert files[0].parent == tmp_path / "tap-zendesk-objects"
+    assert files[0].name.startswith("refresh-token-emulator-")
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    assert emulator.oauth.live_refresh_tokens() == {
+        json.loads(files[0].read_text())["refresh_token"]
+    }
+
+
+def test_a_refresh_token_read_from_the_file_is_masked_on_stderr(
+    emulator, clock, tmp_path, monkeypatch
+):
+    path = tmp_path / "chain.json"
+    configured = emulator.oauth.issue_refresh_token("read")
+    provider(emulator, clock, refresh_token=configured, oauth_token_file=str(path)).current_token()
+    from_file = json.loads(path.read_text())["refresh_token"]
+    written = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", MaskingStream(written, [configured, CLIENT_SECRET]))
+    # The next run: only the config's secrets are known up front, the file's token is not.
+    tokens = provider(emulator, clock, refresh_token=configured, oauth_token_file=str(path))
+    access = tokens.current_token()
+    sys.stderr.write(f"a proxy echoed {from_file} and {access}\n")
+    assert written.getvalue() == f"a proxy echoed {MASK} and {MASK}\n"
