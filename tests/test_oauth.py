@@ -177,7 +177,8 @@ def test_refresh_grant_sync_rotating_several_times_keeps_the_newest_token(tmp_pa
 def test_refresh_grant_runs_again_and_again_without_the_user_changing_anything(tmp_path):
     with Emulator(account(0.2), token_lifetime=LIFETIME) as emu:
         config = refresh_config(emu, tmp_path, **FAST_RATES)
-        catalog = select(discover(tmp_path, api_token_config(emu)), {"groups", "tickets"})
+        # --discover first, as a user does: its token request already rotates the chain.
+        catalog = select(discover(tmp_path, config), {"groups", "tickets"})
         config_path = tmp_path / "config.json"
         runs = []
         for _ in range(3):
@@ -187,7 +188,7 @@ def test_refresh_grant_runs_again_and_again_without_the_user_changing_anything(t
             assert_no_secret(result, config)
             runs.append(result)
         assert json.loads(config_path.read_text()) == config, "the config is never rewritten"
-        assert emu.oauth.token_requests() == {"refresh_token": 3}
+        assert emu.oauth.token_requests() == {"refresh_token": 4}
         assert emu.status_counts().get(401, 0) == 0
 
         # Without its file the run falls back on the config's token, spent by the first run.
@@ -465,6 +466,14 @@ def test_api_token_auth_warns_once_per_run(emulator, tmp_path):
     assert len(warnings) == 1, warnings
     assert "deprecated" in warnings[0]
     assert "`client_id`" in warnings[0] and "`client_secret`" in warnings[0]
+    discovery = subprocess.run(
+        [*TAP, "--config", str(tmp_path / "config.json"), "--discover"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    record_stderr(discovery.stderr, config)
+    assert discovery.stderr.count("2027-04-30") == 1
 
 
 def test_oauth_runs_never_print_the_deprecation(emulator, tmp_path, tickets_catalog):
