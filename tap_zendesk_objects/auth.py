@@ -183,6 +183,7 @@ class OAuthClient(Credentials):
         else:
             with self.refresh_tokens.locked() as chain:  # runs sharing the file take turns
                 body["refresh_token"] = chain.newest()
+                mask_secret(body["refresh_token"])  # the file's, unknown to the CLI's mask
                 answer = self._post(body)
                 rotated = answer.get("refresh_token")
                 if isinstance(rotated, str) and rotated:
@@ -197,7 +198,7 @@ class OAuthClient(Credentials):
         self._renew_at = started + lifetime - margin
         self.tokens_obtained += 1
         self._logger.info(
-            "OAuth token %d obtained (%s grant), valid %d s; the next is minted in %d s",
+            "OAuth token %d obtained (%s grant), valid %g s; the next is minted in %g s",
             self.tokens_obtained,
             self.grant,
             lifetime,
