@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tap_zendesk_objects.client import PlanRestrictedError
-from tap_zendesk_objects.config import check_config
+from tap_zendesk_objects.config import CREDENTIAL_SETTINGS, check_config
 from tap_zendesk_objects.errors import TapError
 from tap_zendesk_objects.families import ListStream, SharedReads
 
@@ -537,7 +537,7 @@ class CustomFields(SharedReads):
     def credentials_problem(self) -> str | None:
         """Why field definitions cannot be read with this config, or None."""
         config = self.tap.config
-        if not (config.get("access_token") or (config.get("email") and config.get("api_token"))):
+        if not any(config.get(key) for key in CREDENTIAL_SETTINGS):
             return "no credentials in the config"
         try:
             check_config(config)

@@ -7,10 +7,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from singer_sdk import Stream, Tap
 
+from tap_zendesk_objects.admin_check import check_admin
+from tap_zendesk_objects.auth import Credentials, credentials_for
 from tap_zendesk_objects.client import RATE_SETTINGS
 from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
 from tap_zendesk_objects.custom_fields import registry as custom_fields
@@ -77,6 +80,7 @@ class TapZendeskObjects(Tap):
         """Sync, and write out queued RECORD lines whichever way the sync ends."""
         try:
             with sync_gc():
+                check_admin(self, self.streams.values())
                 super().sync_all()
         finally:
             cast("BatchingWriter", self.message_writer).flush_records()
@@ -114,6 +118,11 @@ class TapZendeskObjects(Tap):
             f"tap-zendesk-objects: stopped by signal {self.stop_signal}; state written\n"
         )
         raise SystemExit(128 + self.stop_signal)
+
+    @cached_property
+    def credentials(self) -> Credentials:
+        """The run's credentials, used by every request (discovery's field lists too)."""
+        return credentials_for(self.config, self.logger)
 
     def throttle_for(self, bucket: str) -> Throttle:
         """One pacing per rate bucket, shared by the streams that spend it."""

@@ -35,6 +35,7 @@ from tests.emulator.account import (
     parse_iso,
     visible_cutoff,
 )
+from tests.emulator.oauth import MISSING_SCOPE, TOKEN_PATH, OAuthIssuer
 
 EMAIL = ADMIN_EMAIL
 API_TOKEN = "emulator-api-token-0123456789abcdef"
@@ -204,6 +205,8 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "EmulatedZendesk/1.0"
     timeout = 60  # idle keep-alive connections end after this
+    body = b""  # a POST's request body
+    max_body = 1 << 20
 
     def setup(self) -> None:
         super().setup()
@@ -219,6 +222,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.connections.discard(self.connection)  # type: ignore[attr-defined]
 
     def do_GET(self) -> None:
+        self.server.emulator._handle(self)  # type: ignore[attr-defined]
+
+    def do_POST(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= self.max_body:
+            self.close_connection = True  # the body cannot be skipped safely
+            length = 0
+        self.body = self.rfile.read(length) if length else b""
         self.server.emulator._handle(self)  # type: ignore[attr-defined]
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -257,6 +271,7 @@ class Emulator:
         unknown_subdomain: bool = False,
         fault_kinds: Sequence[str] = FAULT_KINDS,
         role: str = "admin",
+        token_lifetime: float | None = None,
     ) -> None:
         self.account = account
         self.port = port
@@ -269,6 +284,8 @@ class Emulator:
         self.slow_seconds = slow_seconds
         self.unknown_subdomain = unknown_subdomain
         self.role = role  # "agent": the credentials are an agent's, not an admin's
+        # OAuth token endpoint and issued tokens; token_lifetime overrides their lifetime (s)
+        self.oauth = OAuthIssuer(token_lifetime=token_lifetime)
         self.fault_kinds = tuple(fault_kinds)
         self._fault_rng = random.Random(fault_seed)
         self._lock = threading.Lock()
@@ -364,7 +381,7 @@ class Emulator:
     def _handle(self, h: _Handler) -> None:
         parts = urlsplit(h.path)
         path = parts.path.rstrip("/")
-        if path.endswith(".json"):
+        if path.endswith(".json") and not path.startswith("/oauth/"):
             path = path[:-5]
         query = _Query(parts.query)
         with self._lock:
@@ -389,16 +406,20 @@ class Emulator:
                 raise _HTTPError(429, self._limit_body(path), {"Retry-After": "1"})
             elif fault is not None:
                 raise _HTTPError(int(fault), _STATUS_TEXT[int(fault)])
-            self._authenticate(h)
-            if self.role == "agent" and (
-                path.startswith("/api/v2/incremental/") or path in _ADMIN_ONLY
-            ):
-                raise _HTTPError(403, _FORBIDDEN)
-            self._consume(buckets, path)
-            route = self._routes.get(path) or self._pattern_route(path)
-            if route is None:
-                raise _HTTPError(404, _NOT_FOUND)
-            status, body = 200, route(query)
+            if h.command == "POST":
+                status, body = self._token_endpoint(h, path)
+                headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
+            else:
+                self._authenticate(h, path)
+                if self.role == "agent" and (
+                    path.startswith("/api/v2/incremental/") or path in _ADMIN_ONLY
+                ):
+                    raise _HTTPError(403, _FORBIDDEN)
+                self._consume(buckets, path)
+                route = self._routes.get(path) or self._pattern_route(path)
+                if route is None:
+                    raise _HTTPError(404, _NOT_FOUND)
+                status, body = 200, route(query)
         except _HTTPError as err:
             status, body = err.status, err.body
             headers.update(err.headers)
@@ -448,13 +469,23 @@ class Emulator:
         with contextlib.suppress(OSError):  # RST instead of a polite FIN
             h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
-    def _authenticate(self, h: _Handler) -> None:
+    def _token_endpoint(self, h: _Handler, path: str) -> tuple[int, Any]:
+        """Only the OAuth token endpoint takes a POST: client auth in its body, no budget."""
+        if path != TOKEN_PATH:
+            raise _HTTPError(404, _NOT_FOUND)
+        return self.oauth.token_response(h.headers.get("Content-Type", ""), h.body)
+
+    def _authenticate(self, h: _Handler, path: str) -> None:
         auth = h.headers.get("Authorization", "")
         scheme, _, value = auth.partition(" ")
         if scheme.lower() == "bearer":
-            if value.strip() == ACCESS_TOKEN:
-                return
-            raise _HTTPError(401, _BAD_TOKEN, {"WWW-Authenticate": 'Bearer realm="Zendesk"'})
+            token = value.strip()
+            verdict = 200 if token == ACCESS_TOKEN else self.oauth.authorize(token, path)
+            if verdict == 403:
+                raise _HTTPError(403, MISSING_SCOPE)
+            if verdict != 200:
+                raise _HTTPError(401, _BAD_TOKEN, {"WWW-Authenticate": 'Bearer realm="Zendesk"'})
+            return
         if scheme.lower() == "basic":
             try:
                 decoded = base64.b64decode(value.strip(), validate=True).decode()
@@ -466,6 +497,8 @@ class Emulator:
 
     # --- rate limits
     def _buckets_for(self, path: str) -> list[_Bucket]:
+        if path == TOKEN_PATH:
+            return []  # Zendesk documents no rate limit for the token endpoint
         buckets = [self._buckets["core"]]
         if path == "/api/v2/incremental/users/cursor":
             buckets.append(self._buckets["users_cursor"])
@@ -534,7 +567,12 @@ class Emulator:
     def _users_me(self, q: _Query) -> Any:
         acc = self.account
         with acc.lock:
-            return b'{"user":' + acc.record_json("users", acc.admin_id) + b"}"
+            record = acc.record_json("users", acc.admin_id)
+        if self.role == "admin":
+            return b'{"user":' + record + b"}"
+        user = json.loads(record)  # the same person, seen with another role
+        user.update(role=self.role, role_type=None, report_csv=False)
+        return {"user": user}
 
     # --- incremental cursor exports
     def _start_time(self, q: _Query) -> int:
