@@ -45,6 +45,7 @@ DEFAULT_SELECTION_REQUESTS = {
     "/api/v2/skips": 1,
     "/api/v2/incremental/tickets/cursor": 2,
     "/api/v2/incremental/users/cursor": 1,
+    "/api/v2/users/me": 1,  # the admin check before the exports, once per run
 }
 
 
