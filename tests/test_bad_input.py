@@ -58,7 +58,15 @@ def base_config(emulator: Emulator) -> dict:
     ],
 )
 def test_config_mistakes(emulator, tmp_path, change, needles):
-    config = {**base_config(emulator), **change}
+    assert_refused_before_any_request(
+        emulator, tmp_path, {**base_config(emulator), **change}, needles
+    )
+
+
+def assert_refused_before_any_request(
+    emulator: Emulator, tmp_path: Path, config: dict, needles: list[str]
+) -> SyncResult:
+    """Run with `config` (None values dropped): one error line naming `needles`, no request."""
     config = {key: value for key, value in config.items() if value is not None}
     result = run_tap(tmp_path, config)
     line = error_line(result)
@@ -66,6 +74,7 @@ def test_config_mistakes(emulator, tmp_path, change, needles):
         assert needle in line
     assert result.messages == []
     assert emulator.request_counts() == {}, "a config error must stop the tap before any request"
+    return result
 
 
 def test_subdomain_variants_that_are_accepted(emulator, tmp_path):

@@ -8,26 +8,12 @@ import threading
 import pytest
 import requests
 
+from tests.emulator.fixtures import FakeClock
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, OAuthIssuer
 from tests.emulator.server import ACCESS_TOKEN, Emulator
 
 ME = "/api/v2/users/me"
 CLIENT = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(emulator: Emulator) -> FakeClock:
-    fake = FakeClock()
-    emulator.oauth.clock = fake
-    return fake
 
 
 def token(emu: Emulator, **body) -> requests.Response:

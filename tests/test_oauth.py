@@ -28,7 +28,6 @@ import tap_zendesk_objects.client as client_module
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.tap import TapZendeskObjects
-from tests.emulator.account import Account
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
 from tests.emulator.server import EMAIL, SUBDOMAIN, Emulator
 from tests.singer import (
@@ -42,8 +41,8 @@ from tests.singer import (
     select,
     write_json,
 )
-from tests.test_bad_input import error_line
-from tests.test_resilience import assert_bookmarks_never_run_ahead
+from tests.test_bad_input import assert_refused_before_any_request, error_line
+from tests.test_resilience import account, assert_bookmarks_never_run_ahead
 
 START_DATE = "2000-01-01T00:00:00Z"
 START_EPOCH = 946_684_800
@@ -53,11 +52,6 @@ LIFETIME = 20  # seconds: the emulator's access tokens in the long runs
 LONG_SCALE, LONG_PAGE = 0.2, 60
 DEFAULT_STREAMS = sorted(t.name for t in STREAM_TYPES if t.selected_by_default)
 TICKETS_EXPORT = "/api/v2/incremental/tickets/cursor"
-
-
-def account(scale: float = 0.2) -> Account:
-    """An account whose newest record is an hour old: the truth cannot move during a test."""
-    return Account(scale=scale, seed=1, now=int(time.time()) - 3600)
 
 
 def oauth_config(emu: Emulator, **extra: Any) -> dict[str, Any]:
@@ -331,14 +325,8 @@ def test_a_token_endpoint_that_keeps_failing_is_retried_then_named(
 )
 def test_oauth_config_mistakes_stop_before_any_request(emulator, tmp_path, change, needles):
     config = {**oauth_config(emulator), **change}
-    config = {key: value for key, value in config.items() if value is not None}
-    result = run_tap(tmp_path, config)
-    line = error_line(result)
-    for needle in needles:
-        assert needle in line
-    assert result.messages == []
+    result = assert_refused_before_any_request(emulator, tmp_path, config, needles)
     assert_no_secret(result, config)
-    assert emulator.request_counts() == {}, "a config error must stop the tap before any request"
     assert emulator.oauth.token_requests() == {}
 
 

@@ -24,27 +24,12 @@ from tap_zendesk_objects.auth import OAuthClient
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.masking import MASK, MaskingStream
 from tap_zendesk_objects.refresh_tokens import RefreshTokenFile
+from tests.emulator.fixtures import FakeClock
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
 from tests.emulator.server import SUBDOMAIN, Emulator
 
 LOGGER = logging.getLogger("tests.oauth_tokens")
 T0 = 1000.0
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(emulator: Emulator) -> FakeClock:
-    """One clock for the tap's token provider and the emulator's expiries."""
-    fake = FakeClock()
-    emulator.oauth.clock = fake
-    return fake
 
 
 def settings(emu: Emulator, **extra: Any) -> dict[str, Any]:
