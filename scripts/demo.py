@@ -1,7 +1,10 @@
 """The demo behind `scripts/demo`: the main job into an embedded PostgreSQL, then a table list.
 
-Starts the local Zendesk emulator (a demo account) unless TAP_ZENDESK_OBJECTS_SUBDOMAIN,
-TAP_ZENDESK_OBJECTS_EMAIL and TAP_ZENDESK_OBJECTS_API_TOKEN name a real account, starts
+Starts the local Zendesk emulator (a demo account with Zendesk's default rate limits, read with
+OAuth client credentials whose tokens last 5 seconds, so the log shows the tap renewing them) unless
+TAP_ZENDESK_OBJECTS_SUBDOMAIN with TAP_ZENDESK_OBJECTS_CLIENT_ID and
+TAP_ZENDESK_OBJECTS_CLIENT_SECRET (or the deprecated TAP_ZENDESK_OBJECTS_EMAIL and
+TAP_ZENDESK_OBJECTS_API_TOKEN) name a real account, starts
 PostgreSQL in .demo/postgres, runs `meltano run tap-zendesk-objects target-postgres` in the
 `demo` environment, prints every table of schema `zendesk` with its row count, and stops what
 it started. Everything it writes stays in .demo/ (the Meltano log, state, the database).
@@ -10,6 +13,7 @@ it started. Everything it writes stays in .demo/ (the Meltano log, state, the da
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,12 +24,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / ".demo"
 MELTANO = str(Path(sys.executable).parent / "meltano")
-REAL_ACCOUNT = (
-    "TAP_ZENDESK_OBJECTS_SUBDOMAIN",
-    "TAP_ZENDESK_OBJECTS_EMAIL",
-    "TAP_ZENDESK_OBJECTS_API_TOKEN",
+# A real account: its subdomain and one way to authenticate (OAuth client credentials first).
+REAL_ACCOUNT = "TAP_ZENDESK_OBJECTS_SUBDOMAIN"
+REAL_CREDENTIALS = (
+    ("TAP_ZENDESK_OBJECTS_CLIENT_ID", "TAP_ZENDESK_OBJECTS_CLIENT_SECRET"),
+    ("TAP_ZENDESK_OBJECTS_EMAIL", "TAP_ZENDESK_OBJECTS_API_TOKEN"),
+    ("TAP_ZENDESK_OBJECTS_ACCESS_TOKEN",),
 )
 SCHEMA = "zendesk"
+# The demo account's OAuth tokens expire this fast, so that one run renews several.
+DEMO_TOKEN_LIFETIME_SECONDS = 5
 
 
 def say(text: str) -> None:
@@ -50,7 +58,9 @@ def main() -> None:
     """Run the demo."""
     from tests.postgres import Postgres
 
-    real = all(os.environ.get(name) for name in REAL_ACCOUNT)
+    real = bool(os.environ.get(REAL_ACCOUNT)) and any(
+        all(os.environ.get(name) for name in names) for names in REAL_CREDENTIALS
+    )
     if DEMO.exists():
         shutil.rmtree(DEMO)
     DEMO.mkdir()
@@ -66,17 +76,30 @@ def main() -> None:
             say(f"reading the real account {os.environ['TAP_ZENDESK_OBJECTS_SUBDOMAIN']}")
         else:
             from tests.emulator.account import Account
-            from tests.emulator.server import Emulator
+            from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
+            from tests.emulator.server import SUBDOMAIN, Emulator
 
-            emulator = stack.enter_context(Emulator(Account(scale=1, seed=1)))
-            say(f"Zendesk emulator (demo account) at {emulator.base_url}")
-            # The emulator's address and credentials exist only here, for this run.
-            env.update(
-                {f"TAP_ZENDESK_OBJECTS_{k.upper()}": str(v) for k, v in emulator.config().items()}
+            emulator = stack.enter_context(
+                Emulator(
+                    Account(scale=1, seed=1),
+                    rate_limits=True,
+                    token_lifetime=DEMO_TOKEN_LIFETIME_SECONDS,
+                )
             )
-            # The emulator has no rate limit: do not pace.
-            env["TAP_ZENDESK_OBJECTS_MAX_REQUESTS_PER_MINUTE"] = "100000"
-            env["TAP_ZENDESK_OBJECTS_INCREMENTAL_REQUESTS_PER_MINUTE"] = "100000"
+            say(
+                f"Zendesk emulator (demo account) at {emulator.base_url}, OAuth client "
+                f"credentials, tokens valid {DEMO_TOKEN_LIFETIME_SECONDS} s"
+            )
+            # The emulator's address and credentials exist only here, for this run.
+            demo_config = {
+                "subdomain": SUBDOMAIN,
+                "api_url": emulator.base_url,
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+            }
+            env.update({f"TAP_ZENDESK_OBJECTS_{k.upper()}": v for k, v in demo_config.items()})
+            # The emulator enforces Zendesk's default rate limits and the tap keeps its polite
+            # defaults, as against a real account: the run takes about half a minute.
         postgres = stack.enter_context(Postgres(DEMO / "postgres", keep=True))
         say(f"PostgreSQL at {postgres.sqlalchemy_url}")
         env["TARGET_POSTGRES_SQLALCHEMY_URL"] = postgres.sqlalchemy_url
@@ -88,6 +111,8 @@ def main() -> None:
         run_started = time.monotonic()
         meltano(env, log, "--environment=demo", "run", "tap-zendesk-objects", "target-postgres")
         say(f"run took {time.monotonic() - run_started:.1f}s")
+        minted = len(re.findall(r"OAuth token \d+ obtained", log.read_text()))
+        say(f"{minted} OAuth token(s) obtained during the run (see 'OAuth token' in the log)")
 
         tables = postgres.tables(SCHEMA)
         width = max((len(name) for name in tables), default=5) + 2

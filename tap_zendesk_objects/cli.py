@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
@@ -26,18 +26,16 @@ from tap_zendesk_objects.config import (
     check_state,
 )
 from tap_zendesk_objects.errors import InputFileError, TapError
+from tap_zendesk_objects.masking import MaskingStream
 
 PROGRAM = "tap-zendesk-objects"
 ENV_PREFIX = "TAP_ZENDESK_OBJECTS_"
 _FILE_OPTIONS = {"--config": "config", "--state": "state", "--catalog": "catalog"}
-# Secrets shorter than this are not masked (masking `a` would garble every line).
-_MIN_SECRET_LENGTH = 6
-MASK = "********"
 
 
 def main() -> None:
     """Run the tap; on failure print `tap-zendesk-objects: error: ...` and exit non-zero."""
-    sys.stderr = _MaskingStream(sys.stderr, _secrets_from_env())
+    sys.stderr = MaskingStream(sys.stderr, _secrets_from_env())
     try:
         inputs = dict(_input_files(sys.argv[1:]))
         sys.stderr.add_secrets(_secrets(inputs.get("config", [])))  # type: ignore[attr-defined]
@@ -183,28 +181,6 @@ def _secrets_from_env() -> set[str]:
         for key in SECRET_SETTINGS
         if (value := os.environ.get(f"{ENV_PREFIX}{key.upper()}", ""))
     }
-
-
-class _MaskingStream:
-    """stderr that writes `********` in place of any credential of the config."""
-
-    def __init__(self, stream: TextIO, secrets: Iterable[str]) -> None:
-        self._stream = stream
-        self._secrets: list[str] = []
-        self.add_secrets(secrets)
-
-    def add_secrets(self, secrets: Iterable[str]) -> None:
-        found = {s for s in secrets if len(s) >= _MIN_SECRET_LENGTH} | set(self._secrets)
-        self._secrets = sorted(found, key=len, reverse=True)
-
-    def write(self, text: str) -> int:
-        for secret in self._secrets:
-            if secret in text:
-                text = text.replace(secret, MASK)
-        return self._stream.write(text)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
 
 
 # SDK output -------------------------------------------------------------------------

@@ -6,13 +6,11 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import urlsplit
 
 import requests
 from singer_sdk import RESTStream, Stream
-from singer_sdk.authenticators import BasicAuthenticator, BearerTokenAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 
 from tap_zendesk_objects.api_warnings import log_api_warning
@@ -39,13 +37,15 @@ from tap_zendesk_objects.responses import (
     payload,
     release_body,
 )
-from tap_zendesk_objects.throttle import asked_wait, retry_after_seconds
+from tap_zendesk_objects.throttle import RateLimitedError, asked_wait
 from tap_zendesk_objects.timeutil import utc_now_iso
-from tap_zendesk_objects.transport import mount_whole_body_adapter
+from tap_zendesk_objects.transport import failure_kind, mount_whole_body_adapter
 
 if TYPE_CHECKING:
+    from requests.auth import AuthBase
     from singer_sdk.helpers.types import Context
 
+    from tap_zendesk_objects.auth import Credentials
     from tap_zendesk_objects.throttle import Throttle
 
 CORE_BUCKET = "core"
@@ -68,7 +68,6 @@ RETRY_BACKOFF_BASE_SECONDS = 0.5
 RETRY_BACKOFF_CAP_SECONDS = 60.0
 # 429s are retried for as long as Zendesk keeps naming a wait, up to this cap.
 RATE_LIMIT_PATIENCE_SECONDS = 3 * 3600
-DEFAULT_RETRY_AFTER_SECONDS = 60.0
 TRANSIENT_ERRORS = (
     RetriableAPIError,
     ConnectionError,
@@ -85,16 +84,16 @@ def retry_backoff(failures: int) -> float:
     return ceiling * random.uniform(0.5, 1.0)
 
 
-class RateLimitedError(RetriableAPIError):
-    """A 429: wait Retry-After, then try again."""
-
-    def __init__(self, message: str, response: requests.Response) -> None:
-        super().__init__(message, response)
-        self.retry_after = retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
-
-
 class PlanRestrictedError(ZendeskAPIError):
     """403/404 on an endpoint that only some Zendesk plans have."""
+
+
+class TokenRejectedError(ZendeskAPIError):
+    """A 401 to a token that can be replaced: the request is replayed once with a new one."""
+
+    def __init__(self, message: str, response: requests.Response) -> None:
+        super().__init__(message)
+        self.response = response
 
 
 class TooRecentStartError(ZendeskAPIError):
@@ -136,21 +135,26 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
         """`api_url`, or https://{subdomain}.zendesk.com."""
         return base_url(self.config)
 
-    @cached_property
-    def authenticator(self) -> BearerTokenAuthenticator | BasicAuthenticator:
-        """Bearer token when given, else `{email}/token` basic auth."""
-        if self.config.get("access_token"):
-            return BearerTokenAuthenticator(token=self.config["access_token"])
-        return BasicAuthenticator(
-            username=f"{self.config['email']}/token", password=self.config["api_token"]
-        )
+    @property
+    def credentials(self) -> Credentials:
+        """The run's one set of credentials, shared by every stream."""
+        return cast("Any", self._tap).credentials
 
     @property
-    def auth_method(self) -> str:
-        """How the tap authenticates, for error messages (never the secret itself)."""
-        if self.config.get("access_token"):
-            return "OAuth access_token"
-        return f"API token of {self.config.get('email')}"
+    def authenticator(self) -> AuthBase:
+        """Puts the credentials on each request, on every try (see build_prepared_request)."""
+        return self.credentials.authenticator
+
+    def build_prepared_request(self, *args: Any, **kwargs: Any) -> requests.PreparedRequest:
+        """Prepare a request without credentials: the SDK adds them on each try (`_request`).
+
+        So a retry after a token refresh carries the new token, and a failed token request
+        is retried and paced like the request that needed it.
+        """
+        request = requests.Request(*args, **kwargs)
+        request.headers.setdefault("User-Agent", self.user_agent)
+        self.requests_session.auth = None
+        return self.requests_session.prepare_request(request)
 
     @property
     def http_headers(self) -> dict[str, str]:
@@ -212,28 +216,24 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
             return PlanRestrictedError(f"{where}: {status} {detail}")
         if status == 403 and missing_scopes(detail):
             return StreamFailedError(scopes_refused(where, detail, self.name))
+        credentials = self.credentials
         if status == 401:
-            return ZendeskAPIError(
-                f"Zendesk rejected the credentials ({self.auth_method}) on {where}: "
-                f"401 {detail}. Check the {self.auth_setting_names}, and that API access "
-                "is on in Admin Center."
+            message = (
+                f"Zendesk rejected the credentials ({credentials.description}) on {where}: "
+                f"401 {detail}. Check the {credentials.settings}, {credentials.advice}."
             )
+            if credentials.refreshable:
+                return TokenRejectedError(message, response)
+            return ZendeskAPIError(message)
         if status == 403:
             return StreamFailedError(
                 f"{where}: 403 {detail}. Stream '{self.name}' needs an admin: the "
-                f"{self.auth_method} was refused; use an admin's credentials or deselect "
-                f"'{self.name}'."
+                f"{credentials.description} was refused; use an admin's credentials or "
+                f"deselect '{self.name}'."
             )
         if status == 422 and "recent" in detail.lower():
             return TooRecentStartError(f"{where}: 422 {detail}")
         return StreamFailedError(f"{where}: {status} {detail}")
-
-    @property
-    def auth_setting_names(self) -> str:
-        """The settings that hold the credentials in use."""
-        if self.config.get("access_token"):
-            return "`access_token`"
-        return "`email` and `api_token`"
 
     def write_page_state(self) -> None:
         """Write STATE before each page of a sorted stream, so a restart resumes there.
@@ -253,6 +253,7 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
             throttle = self.throttle
             patience_ends = time.monotonic() + RATE_LIMIT_PATIENCE_SECONDS
             failures = 0
+            replayed = False
             while True:
                 self._tap.stop_if_asked()  # type: ignore[attr-defined]
                 throttle.wait()
@@ -273,6 +274,17 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
                     if exc.response is not None:
                         throttle.observe(exc.response.headers)
                     throttle.pause(wait)
+                    continue
+                except TokenRejectedError as exc:
+                    if replayed:  # a new token was refused too: refreshing will not help
+                        raise ZendeskAPIError(f"{exc} (also after a token refresh)") from None
+                    replayed = True
+                    self.log(
+                        "%s: 401; replaying it with a new token",
+                        describe_request(exc.response),
+                        level=logging.INFO,
+                    )
+                    self.credentials.token_rejected(exc.response.request)
                     continue
                 except TRANSIENT_ERRORS as exc:
                     failures += 1
@@ -365,15 +377,7 @@ def _transient_reason(exc: BaseException, request: Any) -> str:
     if isinstance(exc, RetriableAPIError):
         return str(exc)
     where = describe_prepared(request if isinstance(request, requests.PreparedRequest) else None)
-    if isinstance(exc, requests.exceptions.Timeout):
-        kind = "no answer within `request_timeout`"
-    elif isinstance(exc, requests.exceptions.ChunkedEncodingError | ConnectionResetError):
-        kind = "connection reset or body cut off"
-    elif isinstance(exc, requests.exceptions.ConnectionError | ConnectionError):
-        kind = "connection failed or reset"
-    else:
-        kind = "response could not be decoded"
-    return f"{where}: {kind} ({type(exc).__name__})"
+    return f"{where}: {failure_kind(exc)}"
 
 
 class DerivedStream(SchemaProjection, Stream):

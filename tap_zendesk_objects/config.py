@@ -17,8 +17,21 @@ DEFAULT_USERS_EXPORT_RATE = 20
 DEFAULT_TIMEOUT_SECONDS = 120
 DEFAULT_EXPORT_PAGE_SIZE = 1000
 DEFAULT_RATINGS_LOOKBACK_DAYS = 30
+DEFAULT_OAUTH_SCOPE = "read"
+DEFAULT_TOKEN_LIFETIME_SECONDS = 1800
+# Zendesk takes an `expires_in` of more than 300 s and less than 172,800 s (2 days).
+TOKEN_LIFETIME_BOUNDS = (300, 172_800)
 # Settings that are credentials: never logged, masked on stderr.
-SECRET_SETTINGS = ("access_token", "api_token")
+SECRET_SETTINGS = ("access_token", "api_token", "client_secret", "refresh_token")
+# The four ways to authenticate, by the settings each needs (exactly one may be configured).
+# (Names of ways, not secrets.)
+CLIENT_CREDENTIALS = "client_credentials"
+REFRESH_GRANT = "refresh_token"
+STATIC_TOKEN = "access_token"  # noqa: S105
+API_TOKEN = "api_token"  # noqa: S105
+_OAUTH_CLIENT_SETTINGS = ("client_id", "client_secret", "refresh_token")
+_API_TOKEN_SETTINGS = ("email", "api_token")
+CREDENTIAL_SETTINGS = (*_OAUTH_CLIENT_SETTINGS, "access_token", *_API_TOKEN_SETTINGS)
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -33,24 +46,87 @@ CONFIG_SCHEMA = th.PropertiesList(
         examples=["acme"],
     ),
     th.Property(
+        "client_id",
+        th.StringType,
+        title="OAuth client identifier",
+        description=(
+            "The Identifier of a confidential OAuth client an admin created in Admin Center > "
+            "Apps and integrations > APIs > OAuth clients. With `client_secret` alone the tap "
+            "uses the client-credentials grant (recommended for unattended runs)."
+        ),
+    ),
+    th.Property(
+        "client_secret",
+        th.StringType,
+        secret=True,
+        title="OAuth client secret",
+        description="The Secret of that OAuth client (shown once, when created or regenerated).",
+    ),
+    th.Property(
+        "refresh_token",
+        th.StringType,
+        secret=True,
+        title="OAuth refresh token",
+        description=(
+            "Optional, with `client_id` and `client_secret`: use the refresh-token grant instead "
+            "of client credentials. Zendesk rotates it on every refresh; the newest is kept in "
+            "`oauth_token_file` and used by the next run."
+        ),
+    ),
+    th.Property(
+        "oauth_scope",
+        th.StringType,
+        default=DEFAULT_OAUTH_SCOPE,
+        title="OAuth scope",
+        description="Scope asked for with each OAuth token (space-separated). `read` suffices.",
+    ),
+    th.Property(
+        "oauth_token_lifetime",
+        th.IntegerType,
+        default=DEFAULT_TOKEN_LIFETIME_SECONDS,
+        title="OAuth token lifetime (seconds)",
+        description=(
+            "Access-token lifetime asked for (`expires_in`): more than 300 and less than "
+            "172800 (2 days). The tap refreshes the token before it expires."
+        ),
+    ),
+    th.Property(
+        "oauth_token_file",
+        th.StringType,
+        title="OAuth refresh-token file",
+        description=(
+            "Refresh-token grant only: where the newest (rotated) refresh token is kept for the "
+            "next run, mode 0600. Default: "
+            "`$XDG_STATE_HOME/tap-zendesk-objects/refresh-token-<subdomain>-<client>.json` "
+            "(`~/.local/state/...`)."
+        ),
+    ),
+    th.Property(
         "access_token",
         th.StringType,
         secret=True,
         title="OAuth access token",
-        description="OAuth bearer token of an admin. Use this or `email` + `api_token`.",
+        description=(
+            "A static OAuth bearer token of an admin. It cannot be refreshed: tokens of clients "
+            "made since 2026-04-30 expire after 30 minutes, so prefer `client_id` + "
+            "`client_secret`."
+        ),
     ),
     th.Property(
         "email",
         th.StringType,
-        title="Email",
+        title="Email (API token auth, deprecated)",
         description="Email of the admin whose API token is given in `api_token`.",
     ),
     th.Property(
         "api_token",
         th.StringType,
         secret=True,
-        title="API token",
-        description="Zendesk API token (Admin Center > Apps and integrations > Zendesk API).",
+        title="API token (deprecated)",
+        description=(
+            "Zendesk API token, with `email`. Deprecated: Zendesk stops accepting API tokens on "
+            "2027-04-30; use `client_id` + `client_secret`."
+        ),
     ),
     th.Property(
         "start_date",
@@ -168,19 +244,19 @@ def check_config(config: Mapping[str, Any]) -> None:
         msg = f"`subdomain` must be text such as `acme`, not {config['subdomain']!r}"
         raise ConfigError(msg)
     normalize_subdomain(config["subdomain"])
-    for key in ("access_token", "email", "api_token", "start_date", "api_url"):
+    for key in (
+        *_OAUTH_CLIENT_SETTINGS,
+        *_API_TOKEN_SETTINGS,
+        "access_token",
+        "oauth_scope",
+        "oauth_token_file",
+        "start_date",
+        "api_url",
+    ):
         if config.get(key) is not None and not isinstance(config[key], str):
             msg = f"`{key}` must be text, not {type(config[key]).__name__}"
             raise ConfigError(msg)
-    has_token = bool(config.get("access_token"))
-    has_email, has_api_token = bool(config.get("email")), bool(config.get("api_token"))
-    if has_email != has_api_token:
-        missing = "api_token" if has_email else "email"
-        msg = f"API token auth needs both `email` and `api_token`; `{missing}` is missing"
-        raise ConfigError(msg)
-    if not has_token and not has_email:
-        msg = "no credentials: set `access_token`, or `email` and `api_token`"
-        raise ConfigError(msg)
+    auth_method(config)
     parse_start_date(config.get("start_date"))
     for key in (
         "max_requests_per_minute",
@@ -195,6 +271,19 @@ def check_config(config: Mapping[str, Any]) -> None:
         ):
             msg = f"`{key}` must be a positive whole number, not {value!r}"
             raise ConfigError(msg)
+    lifetime = config.get("oauth_token_lifetime")
+    low, high = TOKEN_LIFETIME_BOUNDS
+    if lifetime is not None and not (
+        isinstance(lifetime, int) and not isinstance(lifetime, bool) and low < lifetime < high
+    ):
+        msg = (
+            f"`oauth_token_lifetime` must be whole seconds above {low} and below {high} "
+            f"(Zendesk's range: more than 5 minutes, less than 2 days), not {lifetime!r}"
+        )
+        raise ConfigError(msg)
+    if config.get("oauth_scope") is not None and not str(config["oauth_scope"]).split():
+        msg = "`oauth_scope` is empty: leave it out (default `read`) or name scopes, e.g. `read`"
+        raise ConfigError(msg)
     page_size = config.get("export_page_size")
     if page_size is not None and page_size > DEFAULT_EXPORT_PAGE_SIZE:
         msg = f"`export_page_size` is at most 1000 (Zendesk's limit), not {page_size}"
@@ -203,6 +292,47 @@ def check_config(config: Mapping[str, Any]) -> None:
     if api_url and not re.match(r"^https?://[^/\s]+", str(api_url)):
         msg = f"`api_url` must be an http(s) URL such as https://acme.zendesk.com, not {api_url!r}"
         raise ConfigError(msg)
+
+
+def auth_method(config: Mapping[str, Any]) -> str:
+    """Which of the four ways to authenticate the config names; ConfigError unless exactly one.
+
+    `client_id` + `client_secret` (client credentials), the same + `refresh_token` (refresh
+    grant), `access_token` (static bearer), `email` + `api_token` (deprecated).
+    """
+    given = {key for key in CREDENTIAL_SETTINGS if config.get(key)}
+    ways = {
+        "`client_id`/`client_secret`": given & set(_OAUTH_CLIENT_SETTINGS),
+        "`access_token`": given & {"access_token"},
+        "`email`/`api_token`": given & set(_API_TOKEN_SETTINGS),
+    }
+    used = [name for name, keys in ways.items() if keys]
+    if not used:
+        msg = (
+            "no credentials: set `client_id` and `client_secret` (OAuth, recommended), or "
+            "`access_token`, or `email` and `api_token`"
+        )
+        raise ConfigError(msg)
+    if len(used) > 1:
+        found = ", ".join(f"`{key}`" for key in sorted(given))
+        msg = (
+            f"conflicting credentials: {' and '.join(used)} are both set ({found}); set exactly "
+            "one way to authenticate (remove the others from the config and the environment)"
+        )
+        raise ConfigError(msg)
+    if "`access_token`" in used:
+        return STATIC_TOKEN
+    if "`email`/`api_token`" in used:
+        if len(given) == 1:
+            missing = "api_token" if "email" in given else "email"
+            msg = f"API token auth needs both `email` and `api_token`; `{missing}` is missing"
+            raise ConfigError(msg)
+        return API_TOKEN
+    for key in ("client_id", "client_secret"):
+        if key not in given:
+            msg = f"OAuth needs both `client_id` and `client_secret`; `{key}` is missing"
+            raise ConfigError(msg)
+    return REFRESH_GRANT if "refresh_token" in given else CLIENT_CREDENTIALS
 
 
 def base_url(config: Mapping[str, Any]) -> str:

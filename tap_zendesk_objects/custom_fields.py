@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tap_zendesk_objects.client import PlanRestrictedError
-from tap_zendesk_objects.config import check_config
+from tap_zendesk_objects.config import CREDENTIAL_SETTINGS, check_config
 from tap_zendesk_objects.errors import TapError
-from tap_zendesk_objects.families import ListStream
+from tap_zendesk_objects.families import ListStream, SharedReads
 
 if TYPE_CHECKING:
     from singer_sdk import Stream, Tap
@@ -470,25 +470,20 @@ class ColumnMapper:
         return found
 
 
-class CustomFields:
-    """Per run: the field definitions read (each list at most once) and each stream's mapper."""
+class CustomFields(SharedReads):
+    """Per run: the field definitions read (each list at most once) and each stream's mapper.
+
+    The definition lists read in full this run are kept by endpoint, as Zendesk sent their
+    rows: the ticket_fields, user_fields and organization_fields streams and the custom
+    columns share one read of each.
+    """
 
     def __init__(self, tap: Tap) -> None:
+        super().__init__()
         self.tap = tap
         self._definitions: dict[str, list[FieldDef] | None] = {}
         self._mappers: dict[str, ColumnMapper] = {}
         self._unreachable: str | None = None
-        # Definition lists read in full this run, by endpoint, as Zendesk sent their rows:
-        # the ticket_fields stream and the tickets' custom columns share one read.
-        self._rows: dict[str, list[dict]] = {}
-
-    def rows_read(self, endpoint: str) -> list[dict] | None:
-        """The rows of a definition list already read in full this run, if any."""
-        return self._rows.get(endpoint)
-
-    def offer_rows(self, endpoint: str, rows: list[dict]) -> None:
-        """Keep a definition list some stream read in full, so it is not requested again."""
-        self._rows.setdefault(endpoint, rows)
 
     # Reading definitions ------------------------------------------------------------------
 
@@ -542,7 +537,7 @@ class CustomFields:
     def credentials_problem(self) -> str | None:
         """Why field definitions cannot be read with this config, or None."""
         config = self.tap.config
-        if not (config.get("access_token") or (config.get("email") and config.get("api_token"))):
+        if not any(config.get(key) for key in CREDENTIAL_SETTINGS):
             return "no credentials in the config"
         try:
             check_config(config)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -91,6 +91,55 @@ class ListStream(BookmarkedStream):
             self._write_activate_version_message(self._stream_version)
 
 
+class SharedReads:
+    """Lists read in full this run, by endpoint, kept so that nothing asks for them twice."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[dict]] = {}
+
+    def rows_read(self, endpoint: str) -> list[dict] | None:
+        """The rows of a list already read in full this run, if any."""
+        return self._rows.get(endpoint)
+
+    def offer_rows(self, endpoint: str, rows: list[dict]) -> None:
+        """Keep a list some stream read in full, so it is not requested again."""
+        self._rows.setdefault(endpoint, rows)
+
+
+def shared_reads(tap: Any) -> SharedReads:
+    """The run's store of lists read in full (schedules, for their holidays)."""
+    found = tap.__dict__.get("_shared_reads")
+    if found is None:
+        found = tap.__dict__["_shared_reads"] = SharedReads()
+    return found
+
+
+class SharedListStream(ListStream):
+    """A full-table list that something else in the run also needs: one read serves both.
+
+    Whichever needs the list first reads it; the other takes those rows (copies, since rows
+    are projected in place) instead of a second request. Only a whole read is kept.
+    """
+
+    def read_store(self) -> SharedReads:
+        """Where this list's rows are kept for the run."""
+        return shared_reads(self._tap)
+
+    def request_records(self, context: Context | None) -> Iterator[dict]:
+        """The rows already read this run, else the list, then kept."""
+        store = self.read_store()
+        rows = store.rows_read(self.records_key)
+        if rows is not None:
+            self.extracted_at = rows[0].get("received_at") if rows else None
+            yield from (dict(row) for row in rows)
+            return
+        read: list[dict] = []
+        for row in super().request_records(context):
+            read.append(dict(row))
+            yield row
+        store.offer_rows(self.records_key, read)  # reached only when the read was whole
+
+
 class ExportStream(BookmarkedStream):
     """Common ground of Zendesk's incremental exports: their own rate bucket and page size."""
 
@@ -112,11 +161,31 @@ class ExportStream(BookmarkedStream):
         """
         self._pending_bookmark = (latest_record, context)
 
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        """Keep the bookmark also when the export is read only for its derived streams.
+
+        The SDK moves the bookmark of selected streams only; an export read just for, say,
+        user_identities would otherwise start from the beginning every run.
+        """
+        if not self.selected and self.replication_key:  # its projection keeps no key at all
+            key = self.replication_key
+            self._increment_stream_state({key: row.get(key)}, context=context)
+        return super().post_process(row, context)
+
+    def write_page_state(self) -> None:
+        """STATE before each page, also when the export is read only for its derived streams."""
+        if self.selected or not self.has_selected_descendents:
+            super().write_page_state()
+        else:
+            self._write_state_message()
+
     def _apply_pending_bookmark(self) -> None:
         if self._pending_bookmark is not None:
             record, context = self._pending_bookmark
             self._pending_bookmark = None
             super()._increment_stream_state(record, context=context)
+            # A moved bookmark is worth a STATE, also when only derived streams wrote records.
+            self.state_manager.is_flushed = False
 
     def _write_state_message(self) -> None:
         """Move the bookmark to the last record written, then write the STATE."""
@@ -179,6 +248,18 @@ class ExportStream(BookmarkedStream):
 
 class CursorExportStream(ExportStream):
     """Cursor exports (tickets, users): start_time on the first page, then `cursor` only."""
+
+    # Derived stream -> the `include` sideload that carries its rows. A sideload makes every
+    # page bigger, so it is asked for only when its stream is selected.
+    sideloads: ClassVar[dict[str, str]] = {}
+
+    def fixed_params(self) -> PageParams:
+        """Page size, the export's parameters, and the sideloads of selected derived streams."""
+        params = super().fixed_params()
+        wanted = [name for stream, name in self.sideloads.items() if self.derived(stream).selected]
+        if wanted:
+            params["include"] = ",".join(wanted)
+        return params
 
     def first_page_params(self, context: Context | None) -> PageParams:
         """The starting point."""

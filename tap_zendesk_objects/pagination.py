@@ -81,7 +81,7 @@ class ExportCursorPaginator(ZendeskPaginator):
 
 
 class TimeExportPaginator(ZendeskPaginator):
-    """Time-based exports (organizations, ticket_events): start_time=end_time until end_of_stream.
+    """Time-based exports (organizations, ticket and metric events): start_time=end_time.
 
     The next page starts at the last page's `end_time`, so boundary records may come twice:
     the stream drops them. `end_time` that does not move forward is nudged by one second so
@@ -93,8 +93,16 @@ class TimeExportPaginator(ZendeskPaginator):
         self._start_time = start_time
 
     def has_more(self, response: requests.Response) -> bool:
-        """Stop on end_of_stream only: pages may hold more or fewer than per_page records."""
-        return not payload(response).get("end_of_stream", True)
+        """Stop on end_of_stream: pages may hold more or fewer than per_page records.
+
+        An export that does not send the flag (ticket_metric_events may not) ends on an
+        empty page or an end_time that does not move forward.
+        """
+        body = payload(response)
+        if "end_of_stream" in body:
+            return not body["end_of_stream"]
+        end_time, count = body.get("end_time"), body.get("count")
+        return end_time is not None and int(end_time) > self._start_time and count != 0
 
     def get_next(self, response: requests.Response) -> PageParams | None:
         """The next start_time, always later than the current one."""

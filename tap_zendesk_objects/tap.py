@@ -7,10 +7,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from singer_sdk import Stream, Tap
 
+from tap_zendesk_objects.admin_check import check_admin
+from tap_zendesk_objects.auth import Credentials, credentials_for
 from tap_zendesk_objects.bookmark_checks import check_bookmarks_not_ahead
 from tap_zendesk_objects.client import RATE_SETTINGS
 from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
@@ -54,7 +57,7 @@ def sync_gc() -> Iterator[None]:
 
 
 class TapZendeskObjects(Tap):
-    """Copies a Zendesk Support account's objects: the 16 collections of Segment's source."""
+    """Copies a Zendesk Support account's objects: Segment's 16 collections, and 15 opt-in ones."""
 
     name = "tap-zendesk-objects"
     config_jsonschema = CONFIG_SCHEMA
@@ -83,6 +86,7 @@ class TapZendeskObjects(Tap):
         check_bookmarks_not_ahead(self)
         try:
             with sync_gc():
+                check_admin(self, self.streams.values())
                 super().sync_all()
         finally:
             cast("BatchingWriter", self.message_writer).flush_records()
@@ -122,6 +126,11 @@ class TapZendeskObjects(Tap):
         )
         raise SystemExit(128 + self.stop_signal)
 
+    @cached_property
+    def credentials(self) -> Credentials:
+        """The run's credentials, used by every request (discovery's field lists too)."""
+        return credentials_for(self.config, self.logger)
+
     def throttle_for(self, bucket: str) -> Throttle:
         """One pacing per rate bucket, shared by the streams that spend it."""
         if bucket not in self._throttles:
@@ -131,7 +140,7 @@ class TapZendeskObjects(Tap):
         return self._throttles[bucket]
 
     def discover_streams(self) -> list[Stream]:
-        """The 16 collections; tickets, users and organizations with custom-field columns.
+        """The 31 collections; tickets, users and organizations with custom-field columns.
 
         With an input catalog the streams run with the catalog's schemas (custom columns
         included), so no field list is read here; the streams map values to those columns.

@@ -17,12 +17,17 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import requests
+from singer_sdk.exceptions import RetriableAPIError
+
 # Below this share of a budget left, requests are spread over the rest of the window.
 LOW_BUDGET_SHARE = 0.2
 # This share of a budget is left to the account's other integrations.
 RESERVE_SHARE = 0.05
 # Window length assumed when Zendesk names no reset time.
 DEFAULT_WINDOW_SECONDS = 60.0
+# Wait after a 429 that names none.
+DEFAULT_RETRY_AFTER_SECONDS = 60.0
 # Longest wait a header may ask for (a garbled reset value must not stall a sync for hours).
 MAX_HEADER_WAIT_SECONDS = 900.0
 
@@ -142,6 +147,14 @@ def asked_wait(exc: BaseException) -> float:
     """The `Retry-After` of the response an error carries (a 503 may send one), else 0."""
     headers = getattr(getattr(exc, "response", None), "headers", None)
     return retry_after_seconds(headers, 0.0) if isinstance(headers, Mapping) else 0.0
+
+
+class RateLimitedError(RetriableAPIError):
+    """A 429: wait Retry-After, then try again."""
+
+    def __init__(self, message: str, response: requests.Response) -> None:
+        super().__init__(message, response)
+        self.retry_after = retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
 
 
 class Throttle:

@@ -55,3 +55,16 @@ def mount_whole_body_adapter(session: requests.Session) -> None:
     adapter = WholeBodyAdapter()
     session.mount("https://", adapter)
     session.mount("http://", adapter)
+
+
+def failure_kind(exc: BaseException) -> str:
+    """What went wrong with a request that got no usable answer (never its URL or headers)."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        kind = "no answer within `request_timeout`"
+    elif isinstance(exc, requests.exceptions.ChunkedEncodingError | ConnectionResetError):
+        kind = "connection reset or body cut off"
+    elif isinstance(exc, requests.exceptions.ConnectionError | ConnectionError):
+        kind = "connection failed or reset"
+    else:
+        kind = "response could not be decoded"
+    return f"{kind} ({type(exc).__name__})"

@@ -118,12 +118,17 @@ def discover(tmp_path: Path, config: dict[str, Any]) -> dict[str, Any]:
     return json.loads(proc.stdout)
 
 
+SECRET_KEYS = ("access_token", "api_token", "client_secret", "refresh_token")
+
+
 def secrets_of(config: dict[str, Any] | None = None) -> set[str]:
-    """The emulator's credentials plus the config's own: none may ever reach the tap's logs."""
+    """The emulator's credentials, every OAuth token its emulators issued in this session, and
+    the config's own secrets: none may ever reach the tap's logs."""
+    from tests.emulator.oauth import CLIENT_SECRET, tokens_issued_in_session
     from tests.emulator.server import ACCESS_TOKEN, API_TOKEN
 
-    found = {ACCESS_TOKEN, API_TOKEN}
-    for key in ("access_token", "api_token"):
+    found = {ACCESS_TOKEN, API_TOKEN, CLIENT_SECRET, *tokens_issued_in_session()}
+    for key in SECRET_KEYS:
         if config and isinstance(config.get(key), str) and len(config[key]) >= 6:
             found.add(config[key])
     return found

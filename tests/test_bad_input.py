@@ -58,7 +58,15 @@ def base_config(emulator: Emulator) -> dict:
     ],
 )
 def test_config_mistakes(emulator, tmp_path, change, needles):
-    config = {**base_config(emulator), **change}
+    assert_refused_before_any_request(
+        emulator, tmp_path, {**base_config(emulator), **change}, needles
+    )
+
+
+def assert_refused_before_any_request(
+    emulator: Emulator, tmp_path: Path, config: dict, needles: list[str]
+) -> SyncResult:
+    """Run with `config` (None values dropped): one error line naming `needles`, no request."""
     config = {key: value for key, value in config.items() if value is not None}
     result = run_tap(tmp_path, config)
     line = error_line(result)
@@ -66,6 +74,7 @@ def test_config_mistakes(emulator, tmp_path, change, needles):
         assert needle in line
     assert result.messages == []
     assert emulator.request_counts() == {}, "a config error must stop the tap before any request"
+    return result
 
 
 def test_subdomain_variants_that_are_accepted(emulator, tmp_path):
@@ -216,15 +225,26 @@ def test_the_right_oauth_token_works(emulator, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_403_on_a_required_stream_says_it_needs_an_admin(emulator, tmp_path):
+def test_non_admin_credentials_stop_before_any_export_naming_the_role(emulator, tmp_path):
     catalog = select(discover(tmp_path, base_config(emulator)), {"groups", "tickets"})
-    emulator.role = "agent"  # Zendesk answers an agent's token 403 on the exports
+    emulator.role = "agent"  # users/me says agent; the exports would answer 403
+    emulator.reset_counts()
     result = run_tap(tmp_path, base_config(emulator), catalog=catalog)
     line = error_line(result)
-    assert "403" in line
-    assert "/api/v2/incremental/tickets/cursor" in line
-    assert "needs an admin" in line
-    assert "'tickets'" in line
+    assert f"API token of {EMAIL} acts as {EMAIL}" in line
+    assert "role is agent" in line
+    assert "tickets need an admin" in line
+    assert "deselect" in line
+    assert emulator.request_counts() == {"/api/v2/users/me": 1}, "checked before any stream"
+
+
+def test_lists_alone_need_no_admin_and_no_check(emulator, tmp_path):
+    catalog = select(discover(tmp_path, base_config(emulator)), {"groups"})
+    emulator.role = "agent"
+    emulator.reset_counts()
+    result = run_tap(tmp_path, base_config(emulator), catalog=catalog)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "/api/v2/users/me" not in emulator.request_counts()
 
 
 def test_403_on_an_enterprise_stream_is_only_a_warning(emulator_factory, tmp_path):

@@ -1,4 +1,5 @@
-"""Discovery: the 16 Segment collections, every Segment property, replication and selection."""
+"""Discovery: Segment's 16 collections with every Segment property, the 15 opt-in ones beyond
+them, replication and selection."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ STREAMS = {
     "ticket_events", "ticket_metrics", "satisfaction_ratings", "ticket_comments", "ticket_forms",
     "ticket_skips", "organization_memberships", "group_memberships", "audit_logs",
 }  # fmt: skip
+# Beyond Segment's 16: what the other connectors offer, each opt-in.
+MORE_STREAMS = {
+    "ticket_metric_events", "user_identities", "brands", "schedules", "schedule_holidays",
+    "sla_policies", "custom_statuses", "tags", "macros", "triggers", "automations", "views",
+    "user_fields", "organization_fields", "custom_roles",
+}  # fmt: skip
 REPLICATION = {
     "tickets": ("INCREMENTAL", "generated_timestamp"),
     "ticket_events": ("INCREMENTAL", "timestamp"),
@@ -33,8 +40,14 @@ REPLICATION = {
     "ticket_skips": ("FULL_TABLE", None),
     "organization_memberships": ("FULL_TABLE", None),
     "group_memberships": ("FULL_TABLE", None),
+    "ticket_metric_events": ("INCREMENTAL", "time"),
+    **dict.fromkeys(
+        MORE_STREAMS - {"ticket_metric_events", "user_identities"}, ("FULL_TABLE", None)
+    ),
 }
-OPT_IN = {"ticket_comments", "audit_logs"}
+OPT_IN = {"ticket_comments", "audit_logs"} | MORE_STREAMS
+# Zendesk gives tags no id; a holiday's id is kept with its schedule's.
+KEYS = {"tags": ["name"], "schedule_holidays": ["schedule_id", "id"]}
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +61,19 @@ def stream_metadata(entry):
     return next(m["metadata"] for m in entry["metadata"] if m["breadcrumb"] == [])
 
 
-def test_discover_lists_the_16_collections(catalog):
-    assert set(catalog) == STREAMS
+def test_discover_lists_the_31_collections(catalog):
+    assert set(catalog) == STREAMS | MORE_STREAMS
+    assert len(catalog) == 31
+
+
+@pytest.mark.parametrize("stream", sorted(MORE_STREAMS))
+def test_the_new_collections_have_a_key_and_received_at(catalog, stream):
+    entry = catalog[stream]
+    assert entry["key_properties"] == KEYS.get(stream, ["id"])
+    properties = entry["schema"]["properties"]
+    assert "received_at" in properties
+    for key in entry["key_properties"]:
+        assert "null" not in properties[key]["type"], f"{stream}.{key} is a key: never null"
 
 
 @pytest.mark.parametrize("stream", sorted(STREAMS))
@@ -71,15 +95,17 @@ def test_replication_method_and_key(catalog, stream, expected):
     assert (entry.get("replication_method"), entry.get("replication_key")) == expected
 
 
-def test_default_selection_leaves_comments_and_audit_logs_out(catalog):
+def test_default_selection_is_segments_without_comments_and_audit_logs(catalog):
     selected = {
         name for name, entry in catalog.items() if stream_metadata(entry).get("selected-by-default")
     }
     assert selected == STREAMS - OPT_IN
+    assert not selected & MORE_STREAMS
 
 
 def test_ids_are_plain_integers_and_deletions_are_declared(catalog):
     for name, entry in catalog.items():
-        assert "integer" in entry["schema"]["properties"]["id"]["type"], name
+        if name != "tags":
+            assert "integer" in entry["schema"]["properties"]["id"]["type"], name
     for name in ("tickets", "users"):
         assert "_sdc_deleted_at" in catalog[name]["schema"]["properties"]

@@ -69,3 +69,24 @@ def test_time_export_always_moves_forward():
     assert paginator.current_value == {"start_time": 250}
     paginator.advance(page({"end_time": 260, "end_of_stream": True}))
     assert paginator.finished
+
+
+def test_time_export_without_end_of_stream_stops_on_an_empty_or_stuck_page():
+    # Zendesk's reference shows the ticket metric event export without end_of_stream.
+    paginator = TimeExportPaginator(start_time=100)
+    paginator.advance(page({"count": 1000, "end_time": 200}))
+    assert paginator.current_value == {"start_time": 200} and not paginator.finished
+    paginator.advance(page({"count": 3, "end_time": 230}))  # fewer than asked: maybe not the end
+    assert paginator.current_value == {"start_time": 230} and not paginator.finished
+    paginator.advance(page({"count": 0, "end_time": 230}))
+    assert paginator.finished
+    stuck = TimeExportPaginator(start_time=100)
+    stuck.advance(page({"count": 2, "end_time": 100}))
+    assert stuck.finished
+
+
+def test_lists_without_pagination_are_one_page():
+    # schedules, custom_roles, custom_statuses: no pagination documented, so neither envelope.
+    paginator = ListCursorPaginator()
+    paginator.advance(page({"schedules": [{"id": 1}]}))
+    assert paginator.finished

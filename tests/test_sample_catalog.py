@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.test_discovery import MORE_STREAMS
+
 SAMPLE = Path(__file__).parent.parent / "catalog.sample.json"
 
 
@@ -20,7 +22,7 @@ def test_sample_catalog_matches_discovery_without_credentials():
     )
 
 
-def test_sample_catalog_selects_all_but_the_opt_in_streams():
+def test_sample_catalog_selects_segments_streams_but_the_opt_in_ones():
     catalog = json.loads(SAMPLE.read_text())
     selected = {
         entry["tap_stream_id"]
@@ -28,8 +30,7 @@ def test_sample_catalog_selects_all_but_the_opt_in_streams():
         for metadata in entry["metadata"]
         if metadata["breadcrumb"] == [] and metadata["metadata"].get("selected-by-default")
     }
-    assert len(catalog["streams"]) == 16
-    assert selected == {entry["tap_stream_id"] for entry in catalog["streams"]} - {
-        "ticket_comments",
-        "audit_logs",
-    }
+    assert len(catalog["streams"]) == 31
+    opt_in = {"ticket_comments", "audit_logs", *MORE_STREAMS}
+    assert selected == {entry["tap_stream_id"] for entry in catalog["streams"]} - opt_in
+    assert len(selected) == 14

@@ -114,3 +114,31 @@ CUSTOM_FIELD_VALUES = th.Property(
         )
     ),
 )
+
+# Business rules (triggers, automations, views, SLA policies): a condition or action `value`
+# can be a string, a number or a list, so it stays JSON.
+CONDITION = th.ObjectType(
+    th.Property("field", th.StringType),
+    th.Property("operator", th.StringType),
+    th.Property("value", ANY_JSON),
+    additional_properties=True,
+)
+CONDITIONS = th.ObjectType(
+    th.Property("all", th.ArrayType(CONDITION)),
+    th.Property("any", th.ArrayType(CONDITION)),
+    additional_properties=True,
+)
+ACTIONS = th.ArrayType(
+    th.ObjectType(
+        th.Property("field", th.StringType),
+        th.Property("value", ANY_JSON),
+        additional_properties=True,
+    )
+)
+# Who may use a macro or view: {type: Group|User, id, ids}; null when everyone may.
+RESTRICTION = th.ObjectType(
+    th.Property("type", th.StringType),
+    th.Property("id", th.IntegerType),
+    th.Property("ids", th.ArrayType(th.IntegerType)),
+    additional_properties=True,
+)

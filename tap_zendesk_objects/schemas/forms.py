@@ -1,4 +1,4 @@
-"""Schemas of the account's ticket configuration: ticket_fields and ticket_forms."""
+"""Schemas of the account's field definitions (ticket, user, organization) and ticket forms."""
 
 from __future__ import annotations
 
@@ -69,5 +69,29 @@ TICKET_FORMS = th.PropertiesList(
     th.Property("end_user_conditions", th.ArrayType(OPEN_OBJECT)),
     *CREATED_UPDATED,
     *datetimes("deleted_at"),
+    RECEIVED_AT,
+).to_dict()
+
+# user_fields and organization_fields: the definitions of the custom fields of users and
+# organizations (the same list defines their custom columns).
+CUSTOM_FIELD_DEFINITIONS = th.PropertiesList(
+    ID,
+    *strings(
+        "url",
+        "key",
+        "type",
+        "title",
+        "raw_title",
+        "description",
+        "raw_description",
+        "regexp_for_validation",
+        "tag",
+        "relationship_target_type",
+    ),
+    *integers("position"),
+    *booleans("active", "system"),
+    th.Property("custom_field_options", th.ArrayType(CUSTOM_FIELD_OPTION)),
+    th.Property("relationship_filter", OPEN_OBJECT),
+    *CREATED_UPDATED,
     RECEIVED_AT,
 ).to_dict()

@@ -105,3 +105,14 @@ ORGANIZATION_MEMBERSHIPS = th.PropertiesList(
     *CREATED_UPDATED,
     RECEIVED_AT,
 ).to_dict()
+
+# A user's ways of being reached (email, phone, social accounts), from the users export.
+USER_IDENTITIES = th.PropertiesList(
+    ID,
+    *integers("user_id", "undeliverable_count"),
+    *strings("url", "type", "value", "verification_method", "deliverable_state"),
+    *booleans("primary", "verified"),
+    *datetimes("verified_at"),
+    *CREATED_UPDATED,
+    RECEIVED_AT,
+).to_dict()

@@ -1,4 +1,4 @@
-"""Schemas of tickets and ticket_metrics."""
+"""Schemas of tickets, ticket_metrics and ticket_metric_events."""
 
 from __future__ import annotations
 
@@ -104,6 +104,35 @@ TICKET_METRICS = th.PropertiesList(
         "solved_at",
         "latest_comment_added_at",
         "custom_status_updated_at",
+    ),
+    RECEIVED_AT,
+).to_dict()
+
+# One clock event of a ticket metric (reply time, resolution time, SLA...). Which of `sla`,
+# `status` and `deleted` appear depends on the event's type.
+TICKET_METRIC_EVENTS = th.PropertiesList(
+    ID,
+    *integers("ticket_id", "instance_id"),
+    *strings("url", "metric", "type"),
+    *datetimes("time"),
+    *booleans("deleted"),
+    th.Property(
+        "sla",
+        th.ObjectType(
+            *integers("target", "target_in_seconds"),
+            *booleans("business_hours"),
+            th.Property(
+                "policy",
+                th.ObjectType(
+                    *integers("id"), *strings("title", "description"), additional_properties=True
+                ),
+            ),
+            additional_properties=True,
+        ),
+    ),
+    th.Property(
+        "status",
+        th.ObjectType(*integers("calendar", "business"), additional_properties=True),
     ),
     RECEIVED_AT,
 ).to_dict()

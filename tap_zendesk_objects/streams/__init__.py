@@ -8,20 +8,45 @@ from tap_zendesk_objects.streams.activity import (
     SatisfactionRatingsStream,
     TicketSkipsStream,
 )
-from tap_zendesk_objects.streams.forms import TicketFieldsStream, TicketFormsStream
+from tap_zendesk_objects.streams.forms import (
+    OrganizationFieldsStream,
+    TicketFieldsStream,
+    TicketFormsStream,
+    UserFieldsStream,
+)
 from tap_zendesk_objects.streams.people import (
     GroupMembershipsStream,
     GroupsStream,
     OrganizationMembershipsStream,
     OrganizationsStream,
+    UserIdentitiesStream,
     UsersStream,
+)
+from tap_zendesk_objects.streams.rules import (
+    AutomationsStream,
+    MacrosStream,
+    SlaPoliciesStream,
+    TriggersStream,
+    ViewsStream,
+)
+from tap_zendesk_objects.streams.settings import (
+    BrandsStream,
+    CustomRolesStream,
+    CustomStatusesStream,
+    ScheduleHolidaysStream,
+    SchedulesStream,
+    TagsStream,
 )
 from tap_zendesk_objects.streams.ticket_events import (
     AttachmentsStream,
     TicketCommentsStream,
     TicketEventsStream,
 )
-from tap_zendesk_objects.streams.tickets import TicketMetricsStream, TicketsStream
+from tap_zendesk_objects.streams.tickets import (
+    TicketMetricEventsStream,
+    TicketMetricsStream,
+    TicketsStream,
+)
 
 STREAM_TYPES = (
     UsersStream,
@@ -40,6 +65,22 @@ STREAM_TYPES = (
     OrganizationMembershipsStream,
     GroupMembershipsStream,
     AuditLogsStream,
+    # Beyond Segment's 16, each opt-in.
+    TicketMetricEventsStream,
+    UserIdentitiesStream,
+    BrandsStream,
+    SchedulesStream,
+    ScheduleHolidaysStream,
+    SlaPoliciesStream,
+    CustomStatusesStream,
+    TagsStream,
+    MacrosStream,
+    TriggersStream,
+    AutomationsStream,
+    ViewsStream,
+    UserFieldsStream,
+    OrganizationFieldsStream,
+    CustomRolesStream,
 )
 
 __all__ = ["STREAM_TYPES"]

@@ -1,43 +1,60 @@
-"""The account's ticket configuration: ticket fields and ticket forms."""
+"""Field definitions (ticket, user, organization fields) and ticket forms."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from tap_zendesk_objects.custom_fields import registry as custom_fields
-from tap_zendesk_objects.families import ListStream
-from tap_zendesk_objects.schemas.forms import TICKET_FIELDS, TICKET_FORMS
+from tap_zendesk_objects.families import ListStream, SharedListStream
+from tap_zendesk_objects.schemas.forms import (
+    CUSTOM_FIELD_DEFINITIONS,
+    TICKET_FIELDS,
+    TICKET_FORMS,
+)
 
 if TYPE_CHECKING:
-    from singer_sdk.helpers.types import Context
+    from tap_zendesk_objects.families import SharedReads
 
 
-class TicketFieldsStream(ListStream):
-    """Ticket fields, system and custom, read in full each run.
+class DefinitionListStream(SharedListStream):
+    """A field-definition list, read in full each run.
 
-    The same list gives the tickets their custom columns: whichever needs it first reads
-    it, and the other reuses those rows, so a run requests it once.
+    The same list gives tickets, users or organizations their custom columns: whichever needs
+    it first reads it, and the other reuses those rows, so a run requests it once.
     """
+
+    def read_store(self) -> SharedReads:
+        """The custom-field registry, which reads these lists too."""
+        return custom_fields(self._tap)
+
+
+class TicketFieldsStream(DefinitionListStream):
+    """Ticket fields, system and custom."""
 
     name = "ticket_fields"
     path = "/api/v2/ticket_fields"
     records_key = "ticket_fields"
     schema = TICKET_FIELDS
 
-    def request_records(self, context: Context | None) -> Iterator[dict]:
-        """The rows read this run for custom columns, else the list, then kept for them."""
-        fields = custom_fields(self._tap)
-        rows = fields.rows_read(self.records_key)
-        if rows is not None:
-            self.extracted_at = rows[0].get("received_at") if rows else None
-            yield from (dict(row) for row in rows)  # rows are projected in place
-            return
-        read: list[dict] = []
-        for row in super().request_records(context):
-            read.append(dict(row))
-            yield row
-        fields.offer_rows(self.records_key, read)  # reached only when the read was whole
+
+class UserFieldsStream(DefinitionListStream):
+    """Definitions of the users' custom fields (opt-in)."""
+
+    name = "user_fields"
+    path = "/api/v2/user_fields"
+    records_key = "user_fields"
+    schema = CUSTOM_FIELD_DEFINITIONS
+    selected_by_default = False
+
+
+class OrganizationFieldsStream(DefinitionListStream):
+    """Definitions of the organizations' custom fields (opt-in)."""
+
+    name = "organization_fields"
+    path = "/api/v2/organization_fields"
+    records_key = "organization_fields"
+    schema = CUSTOM_FIELD_DEFINITIONS
+    selected_by_default = False
 
 
 class TicketFormsStream(ListStream):

@@ -1,11 +1,11 @@
-"""Users, organizations, groups and the memberships that link them."""
+"""Users and their identities, organizations, groups and the memberships that link them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from tap_zendesk_objects.client import USERS_EXPORT_BUCKET
+from tap_zendesk_objects.client import USERS_EXPORT_BUCKET, DerivedStream
 from tap_zendesk_objects.custom_fields import apply_custom_columns
 from tap_zendesk_objects.families import CursorExportStream, ListStream, TimeExportStream
 from tap_zendesk_objects.pagination import PageParams
@@ -14,6 +14,7 @@ from tap_zendesk_objects.schemas.people import (
     GROUPS,
     ORGANIZATION_MEMBERSHIPS,
     ORGANIZATIONS,
+    USER_IDENTITIES,
     USERS,
 )
 
@@ -31,9 +32,14 @@ class UsersStream(CursorExportStream):
     full_first_sync = True
     schema = USERS
     rate_bucket = USERS_EXPORT_BUCKET  # Zendesk gives this export a budget of its own
+    sideloads: ClassVar[dict[str, str]] = {"user_identities": "identities"}
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
-        """Flag deleted users and fill the custom-field columns."""
+        """Emit the page's identities, flag deleted users, fill the custom-field columns."""
+        identities = [item for item in body.get("identities") or [] if isinstance(item, dict)]
+        for identity in identities:
+            identity["received_at"] = self.extracted_at  # when this page was read
+        self.derived("user_identities").emit(identities)
         for user in records:
             if user.get("active") is False:
                 user["_sdc_deleted_at"] = user.get("updated_at")
@@ -97,3 +103,15 @@ class OrganizationMembershipsStream(ListStream):
     path = "/api/v2/organization_memberships"
     records_key = "organization_memberships"
     schema = ORGANIZATION_MEMBERSHIPS
+
+
+class UserIdentitiesStream(DerivedStream):
+    """Users' identities, from the users export's `identities` sideload: no request of their own.
+
+    They come with their user, so they are incremental with the users' bookmark.
+    """
+
+    name = "user_identities"
+    schema = USER_IDENTITIES
+    parent_stream_type = UsersStream
+    selected_by_default = False

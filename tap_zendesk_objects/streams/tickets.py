@@ -1,4 +1,4 @@
-"""Tickets and the ticket_metrics that ride on the same export pages."""
+"""Tickets, the ticket_metrics that ride on the same export pages, and ticket metric events."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from tap_zendesk_objects.client import DerivedStream
 from tap_zendesk_objects.custom_fields import apply_custom_columns
-from tap_zendesk_objects.families import CursorExportStream
+from tap_zendesk_objects.families import CursorExportStream, TimeExportStream
 from tap_zendesk_objects.pagination import PageParams
-from tap_zendesk_objects.schemas.tickets import TICKET_METRICS, TICKETS
+from tap_zendesk_objects.schemas.tickets import TICKET_METRIC_EVENTS, TICKET_METRICS, TICKETS
 
 
 def flatten_metric_set(metric_set: dict[str, Any], received_at: str | None) -> dict[str, Any]:
@@ -38,13 +38,7 @@ class TicketsStream(CursorExportStream):
     replication_key = "generated_timestamp"
     schema = TICKETS
     export_params: ClassVar[PageParams] = {"support_type_scope": "all"}
-
-    def fixed_params(self) -> PageParams:
-        """Ask for metric sets only when ticket_metrics is wanted."""
-        params = super().fixed_params()
-        if self.derived("ticket_metrics").selected:
-            params["include"] = "metric_sets"
-        return params
+    sideloads: ClassVar[dict[str, str]] = {"ticket_metrics": "metric_sets"}
 
     def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Emit the page's metrics, flag deleted tickets, fill the custom-field columns."""
@@ -75,3 +69,19 @@ class TicketMetricsStream(DerivedStream):
     name = "ticket_metrics"
     schema = TICKET_METRICS
     parent_stream_type = TicketsStream
+
+
+class TicketMetricEventsStream(TimeExportStream):
+    """Ticket metric events (SLA, reply and resolution clocks) from their incremental export.
+
+    Read in the time-based mode, up to 1,000 events a page, rather than the cursor mode
+    (at most 100 a page): the same events in a tenth of the requests, in the export budget.
+    """
+
+    name = "ticket_metric_events"
+    path = "/api/v2/incremental/ticket_metric_events"
+    records_key = "ticket_metric_events"
+    replication_key = "time"
+    export_time_field = "time"
+    schema = TICKET_METRIC_EVENTS
+    selected_by_default = False

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from tests.e2e.project import BIN, REPO, clean_environ
+from tests.emulator.oauth import CLIENT_SECRET
 from tests.emulator.server import ACCESS_TOKEN, API_TOKEN
 
 CONFIG = yaml.safe_load((REPO / "meltano.yml").read_text())
@@ -69,7 +70,28 @@ def test_every_tap_setting_is_declared_with_label_description_and_kind(about):
         assert setting.get("sensitive", False) == schema.get("secret", False), name
         if "default" in schema:
             assert setting["value"] == schema["default"], name
-    assert {n for n, s in declared.items() if s.get("sensitive")} == {"access_token", "api_token"}
+    assert {n for n, s in declared.items() if s.get("sensitive")} == {
+        "access_token",
+        "api_token",
+        "client_secret",
+        "refresh_token",
+    }
+
+
+def test_each_way_to_authenticate_is_a_settings_group():
+    groups = plugin("extractors", "tap-zendesk-objects")["settings_group_validation"]
+    assert groups[0] == ["subdomain", "client_id", "client_secret"], "OAuth first"
+    assert sorted(map(sorted, groups)) == sorted(
+        map(
+            sorted,
+            [
+                ["subdomain", "client_id", "client_secret"],
+                ["subdomain", "client_id", "client_secret", "refresh_token"],
+                ["subdomain", "access_token"],
+                ["subdomain", "email", "api_token"],
+            ],
+        )
+    )
 
 
 def test_default_select_is_the_tap_default_selection(tmp_path, emulator):
@@ -136,5 +158,5 @@ def test_environments():
 
 def test_no_demo_address_or_credential_in_the_project_file():
     text = (REPO / "meltano.yml").read_text()
-    for secret in (API_TOKEN, ACCESS_TOKEN, "127.0.0.1", "localhost", "api_url:"):
+    for secret in (API_TOKEN, ACCESS_TOKEN, CLIENT_SECRET, "127.0.0.1", "localhost", "api_url:"):
         assert secret not in text

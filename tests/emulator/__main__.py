@@ -9,6 +9,7 @@ import threading
 import time
 
 from tests.emulator.account import Account
+from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
 from tests.emulator.server import ACCESS_TOKEN, API_TOKEN, EMAIL, Emulator
 
 
@@ -20,6 +21,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate-limits", action="store_true")
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--no-enterprise", action="store_true")
+    parser.add_argument(
+        "--token-lifetime",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="lifetime of every OAuth access token issued (default: expires_in, else 1800)",
+    )
     args = parser.parse_args(argv)
     started = time.time()
     account = Account(scale=args.scale, seed=args.seed)
@@ -31,10 +39,15 @@ def main(argv: list[str] | None = None) -> None:
         enterprise=not args.no_enterprise,
         rate_limits=args.rate_limits,
         fault_rate=args.fault_rate,
+        token_lifetime=args.token_lifetime,
     ).start()
     print(f"Zendesk emulator at {emulator.base_url} (built in {time.time() - started:.1f}s)")
     print(f"  API token auth: email={EMAIL} api_token={API_TOKEN}")
     print(f"  OAuth auth:     access_token={ACCESS_TOKEN}")
+    print(f"  OAuth client:   client_id={CLIENT_ID} client_secret={CLIENT_SECRET}")
+    print(f"  OAuth tokens:   POST {emulator.base_url}{TOKEN_PATH}")
+    refresh = emulator.oauth.issue_refresh_token("read")
+    print(f"  OAuth refresh:  refresh_token={refresh} (scope read, single use)")
     print("  Ctrl-C or SIGTERM to stop.", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

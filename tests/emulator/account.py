@@ -160,10 +160,12 @@ class Account:
             return big_base + k
         return base + k
 
-    def _put(self, coll: str, rec: dict, ts: int) -> None:
-        self._data.setdefault(coll, {})[rec["id"]] = rec
-        self._ts.setdefault(coll, {})[rec["id"]] = ts
-        self._touch(coll, rec["id"])
+    def _put(self, coll: str, rec: dict, ts: int, key: Any = None) -> None:
+        """Store a record under its id (or `key`, for records without one: tags)."""
+        key = rec["id"] if key is None else key
+        self._data.setdefault(coll, {})[key] = rec
+        self._ts.setdefault(coll, {})[key] = ts
+        self._touch(coll, key)
 
     def _touch(self, coll: str, rid: int) -> None:
         for (c, _variant), cache in self._json.items():
@@ -200,6 +202,9 @@ class Account:
         self._build_skips()
         self._build_activities()
         self._build_audit_logs()
+        from tests.emulator import more_collections
+
+        more_collections.build(self)
 
     def _bulk_or(self, ts: int, after: int, prob: float) -> int:
         """Sometimes move a timestamp onto a shared 'bulk update' second after `after`."""

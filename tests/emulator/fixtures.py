@@ -13,11 +13,29 @@ from tests.emulator.server import Emulator
 _ACCOUNT_KWARGS = ("scale", "seed", "now")
 
 
+class FakeClock:
+    """A monotonic clock that moves only when a test sets `now`."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     """A started emulator over a fresh scale-1, seed-1 account; stopped afterwards."""
     with Emulator(Account(scale=1, seed=1)) as emu:
         yield emu
+
+
+@pytest.fixture
+def clock(emulator: Emulator) -> FakeClock:
+    """One fake clock for the emulator's token expiries (and the tap's, where a test passes it)."""
+    fake = FakeClock()
+    emulator.oauth.clock = fake
+    return fake
 
 
 @pytest.fixture

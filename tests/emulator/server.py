@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import json
 import math
 import random
+import re
 import socket
 import struct
 import threading
@@ -23,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from tests.emulator import more_routes
 from tests.emulator.account import (
     ADMIN_EMAIL,
     SUBDOMAIN,
@@ -32,6 +35,7 @@ from tests.emulator.account import (
     parse_iso,
     visible_cutoff,
 )
+from tests.emulator.oauth import MISSING_SCOPE, TOKEN_PATH, OAuthIssuer
 from tests.emulator.scripted import Scripts
 
 EMAIL = ADMIN_EMAIL
@@ -202,6 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "EmulatedZendesk/1.0"
     timeout = 60  # idle keep-alive connections end after this
+    body = b""  # a POST's request body
+    max_body = 1 << 20
 
     def setup(self) -> None:
         super().setup()
@@ -217,6 +223,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.connections.discard(self.connection)  # type: ignore[attr-defined]
 
     def do_GET(self) -> None:
+        self.server.emulator._handle(self)  # type: ignore[attr-defined]
+
+    def do_POST(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= self.max_body:
+            self.close_connection = True  # the body cannot be skipped safely
+            length = 0
+        self.body = self.rfile.read(length) if length else b""
         self.server.emulator._handle(self)  # type: ignore[attr-defined]
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -255,6 +272,7 @@ class Emulator:
         unknown_subdomain: bool = False,
         fault_kinds: Sequence[str] = FAULT_KINDS,
         role: str = "admin",
+        token_lifetime: float | None = None,
     ) -> None:
         self.account = account
         self.port = port
@@ -267,6 +285,8 @@ class Emulator:
         self.slow_seconds = slow_seconds
         self.unknown_subdomain = unknown_subdomain
         self.role = role  # "agent": the credentials are an agent's, not an admin's
+        # OAuth token endpoint and issued tokens; token_lifetime overrides their lifetime (s)
+        self.oauth = OAuthIssuer(token_lifetime=token_lifetime)
         self.fault_kinds = tuple(fault_kinds)
         self._fault_rng = random.Random(fault_seed)
         self._lock = threading.Lock()
@@ -299,6 +319,9 @@ class Emulator:
             "/api/v2/user_fields": self._user_fields,
             "/api/v2/organization_fields": self._organization_fields,
         }
+        # Paths with an id in them: (pattern, handler(match, query)).
+        self._pattern_routes: list[tuple[re.Pattern, Callable[[re.Match, _Query], Any]]] = []
+        more_routes.register(self)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Emulator:
@@ -360,7 +383,7 @@ class Emulator:
     def _handle(self, h: _Handler) -> None:
         parts = urlsplit(h.path)
         path = parts.path.rstrip("/")
-        if path.endswith(".json"):
+        if path.endswith(".json") and not path.startswith("/oauth/"):
             path = path[:-5]
         query = _Query(parts.query)
         with self._lock:
@@ -385,23 +408,36 @@ class Emulator:
                 raise _HTTPError(429, self._limit_body(path), {"Retry-After": "1"})
             elif fault is not None:
                 raise _HTTPError(int(fault), _STATUS_TEXT[int(fault)])
-            self._authenticate(h)
-            if self.role == "agent" and (
-                path.startswith("/api/v2/incremental/") or path in _ADMIN_ONLY
-            ):
-                raise _HTTPError(403, _FORBIDDEN)
-            self._consume(buckets, path)
-            route = self._routes.get(path)
-            if route is None:
-                raise _HTTPError(404, _NOT_FOUND)
-            status, body, scripted = self.scripts.answer(path, query.multi, lambda: route(query))
-            headers.update(scripted)
+            if h.command == "POST":
+                status, body = self._token_endpoint(h, path)
+                headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
+            else:
+                self._authenticate(h, path)
+                if self.role == "agent" and (
+                    path.startswith("/api/v2/incremental/") or path in _ADMIN_ONLY
+                ):
+                    raise _HTTPError(403, _FORBIDDEN)
+                self._consume(buckets, path)
+                route = self._routes.get(path) or self._pattern_route(path)
+                if route is None:
+                    raise _HTTPError(404, _NOT_FOUND)
+                status, body, scripted = self.scripts.answer(
+                    path, query.multi, lambda: route(query)
+                )
+                headers.update(scripted)
         except _HTTPError as err:
             status, body = err.status, err.body
             headers.update(err.headers)
         headers.update(self._limit_headers(buckets))
         payload = body if isinstance(body, bytes) else dumps(body)
         self._send(h, status, payload, headers, truncate)
+
+    def _pattern_route(self, path: str) -> Callable[[_Query], Any] | None:
+        for pattern, handler in self._pattern_routes:
+            match = pattern.fullmatch(path)
+            if match:
+                return functools.partial(handler, match)
+        return None
 
     def _send(
         self,
@@ -438,13 +474,23 @@ class Emulator:
         with contextlib.suppress(OSError):  # RST instead of a polite FIN
             h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
-    def _authenticate(self, h: _Handler) -> None:
+    def _token_endpoint(self, h: _Handler, path: str) -> tuple[int, Any]:
+        """Only the OAuth token endpoint takes a POST: client auth in its body, no budget."""
+        if path != TOKEN_PATH:
+            raise _HTTPError(404, _NOT_FOUND)
+        return self.oauth.token_response(h.headers.get("Content-Type", ""), h.body)
+
+    def _authenticate(self, h: _Handler, path: str) -> None:
         auth = h.headers.get("Authorization", "")
         scheme, _, value = auth.partition(" ")
         if scheme.lower() == "bearer":
-            if value.strip() == ACCESS_TOKEN:
-                return
-            raise _HTTPError(401, _BAD_TOKEN, {"WWW-Authenticate": 'Bearer realm="Zendesk"'})
+            token = value.strip()
+            verdict = 200 if token == ACCESS_TOKEN else self.oauth.authorize(token, path)
+            if verdict == 403:
+                raise _HTTPError(403, MISSING_SCOPE)
+            if verdict != 200:
+                raise _HTTPError(401, _BAD_TOKEN, {"WWW-Authenticate": 'Bearer realm="Zendesk"'})
+            return
         if scheme.lower() == "basic":
             try:
                 decoded = base64.b64decode(value.strip(), validate=True).decode()
@@ -456,6 +502,8 @@ class Emulator:
 
     # --- rate limits
     def _buckets_for(self, path: str) -> list[_Bucket]:
+        if path == TOKEN_PATH:
+            return []  # Zendesk documents no rate limit for the token endpoint
         buckets = [self._buckets["core"]]
         if path == "/api/v2/incremental/users/cursor":
             buckets.append(self._buckets["users_cursor"])
@@ -524,7 +572,12 @@ class Emulator:
     def _users_me(self, q: _Query) -> Any:
         acc = self.account
         with acc.lock:
-            return b'{"user":' + acc.record_json("users", acc.admin_id) + b"}"
+            record = acc.record_json("users", acc.admin_id)
+        if self.role == "admin":
+            return b'{"user":' + record + b"}"
+        user = json.loads(record)  # the same person, seen with another role
+        user.update(role=self.role, role_type=None, report_csv=False)
+        return {"user": user}
 
     # --- incremental cursor exports
     def _start_time(self, q: _Query) -> int:
@@ -548,6 +601,7 @@ class Emulator:
         path: str,
         keep: Callable[[int], bool],
         variant: Callable[[int], bytes],
+        sideload: Callable[[list[int]], dict] | None = None,
     ) -> bytes:
         if ("start_time" in q) == ("cursor" in q):
             raise _invalid_value("Send either start_time (first request) or cursor, not both")
@@ -580,6 +634,8 @@ class Emulator:
             "before_cursor": before,
             "end_of_stream": len(page) < per_page,
         }
+        if sideload is not None:
+            tail.update(sideload([rid for _, rid in page]))
         return page_body(coll, parts, tail)
 
     def _tickets_export(self, q: _Query) -> bytes:
@@ -610,12 +666,14 @@ class Emulator:
 
     def _users_export(self, q: _Query) -> bytes:
         acc = self.account
+        identities = "identities" in (q.get("include") or "").split(",")
         return self._cursor_export(
             q,
             "users",
             "/api/v2/incremental/users/cursor",
             lambda _rid: True,
             lambda rid: acc.record_json("users", rid),
+            functools.partial(more_routes.identities_sideload, self) if identities else None,
         )
 
     # --- incremental time-based exports
@@ -626,6 +684,7 @@ class Emulator:
         path: str,
         keep: Callable[[int], bool],
         variant: Callable[[int], bytes],
+        end_of_stream: bool = True,
     ) -> bytes:
         start = self._start_time(q)
         per_page = self._per_page(q)
@@ -634,7 +693,7 @@ class Emulator:
         with acc.lock:
             keys = acc.sorted_keys(coll)
             page, pos = _scan_export(keys, bisect_left(keys, (start,)), per_page, keep, cut)
-            end_of_stream = len(page) < per_page
+            last_page = len(page) < per_page
             if page:  # extend with every record sharing the last second
                 last_ts = page[-1][0]
                 while pos < len(keys) and keys[pos][0] == last_ts:
@@ -652,12 +711,9 @@ class Emulator:
         next_page = f"{ZENDESK_HOST}{path}.json?" + urlencode(
             {**extra, "start_time": [str(end_time)]}, doseq=True
         )
-        tail = {
-            "next_page": next_page,
-            "count": len(page),
-            "end_of_stream": end_of_stream,
-            "end_time": end_time,
-        }
+        tail = {"next_page": next_page, "count": len(page), "end_time": end_time}
+        if end_of_stream:  # the flag, where the export sends one
+            tail["end_of_stream"] = last_page
         return page_body(coll, parts, tail)
 
     def _organizations_export(self, q: _Query) -> bytes:
@@ -759,7 +815,7 @@ class Emulator:
         cached = self._listings.get(cache_key)
         if cached is None:
             rows = sorted(
-                ((sort_key(r), r["id"]) for r in acc._data[coll].values() if keep(r)),
+                ((sort_key(r), rid) for rid, r in acc._data[coll].items() if keep(r)),
                 key=lambda kr: kr[0],
             )
             cached = (rows, [list(k) for k, _ in rows])
