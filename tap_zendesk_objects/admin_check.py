@@ -33,10 +33,15 @@ class CurrentUserRequest(ZendeskStream):
         """One page."""
         return SinglePagePaginator()
 
+    def page_problem(self, body: dict, response: requests.Response) -> str | None:
+        """Well-formed when it holds one user object (retried otherwise, like a bad page)."""
+        if isinstance(body.get(self.records_key), dict):
+            return None
+        return f"a 200 without its `{self.records_key}` object"
+
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
         """The one user object."""
-        user = payload(response).get(self.records_key)
-        return [user] if isinstance(user, dict) else []
+        return [payload(response)[self.records_key]]
 
     def _fatal_error(self, response: requests.Response) -> ZendeskAPIError:
         """A 403 here is about the token's scope, not about a stream to deselect."""
