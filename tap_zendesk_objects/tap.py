@@ -14,13 +14,13 @@ from singer_sdk import Stream, Tap
 
 from tap_zendesk_objects.admin_check import check_admin
 from tap_zendesk_objects.auth import Credentials, credentials_for
-from tap_zendesk_objects.client import RATE_SETTINGS
+from tap_zendesk_objects.client import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
 from tap_zendesk_objects.custom_fields import registry as custom_fields
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.record_lines import BatchingWriter
 from tap_zendesk_objects.streams import STREAM_TYPES
-from tap_zendesk_objects.throttle import Throttle
+from tap_zendesk_objects.throttle import RESERVE_SHARE, Throttle
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -64,6 +64,9 @@ class TapZendeskObjects(Tap):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._throttles: dict[str, Throttle] = {}
         self.stop_signal: int | None = None
+        # True while the retry library sleeps before the next try of a request (a backoff
+        # or Retry-After wait): a stop signal then ends the wait and the run at once.
+        self.in_retry_wait = False
         self._stop = threading.Event()
         super().__init__(*args, **kwargs)
         if self.input_catalog is not None:
@@ -101,13 +104,16 @@ class TapZendeskObjects(Tap):
         of writing a record (a write blocked on a slow target) and garble stdout. Here the
         handler only asks to stop; the run stops before its next request, after the records
         already read are written, with a STATE covering exactly those. A second signal
-        stops at once.
+        stops at once, and so does one that comes while a request waits for its next try
+        (Retry-After, backoff): the state is written and the run ends there.
         """
         if self.stop_signal is not None:
             raise SystemExit(128 + signum)
         self.stop_signal = signum
-        self._stop.set()  # cuts short a throttle or Retry-After wait
+        self._stop.set()  # cuts short a throttle wait
         self.logger.warning("Signal %d: stopping before the next request", signum)
+        if self.in_retry_wait:  # asleep between two tries of a request, nothing half-written
+            self.stop_if_asked()
 
     def stop_if_asked(self) -> None:
         """At a safe point: when a stop was asked, write the state and exit 128+signal."""
@@ -125,11 +131,21 @@ class TapZendeskObjects(Tap):
         return credentials_for(self.config, self.logger)
 
     def throttle_for(self, bucket: str) -> Throttle:
-        """One pacing per rate bucket, shared by the streams that spend it."""
+        """One pacing per rate bucket, shared by the streams that spend it.
+
+        Export requests count against the Core budget too, as Zendesk counts them; only the
+        Core budget keeps a reserve for the account's other integrations.
+        """
         if bucket not in self._throttles:
             setting, default = RATE_SETTINGS[bucket]
             rate = int(self.config.get(setting) or default)
-            self._throttles[bucket] = Throttle(rate, sleep=self._stop.wait)
+            core = bucket == CORE_BUCKET
+            self._throttles[bucket] = Throttle(
+                rate,
+                reserve_share=RESERVE_SHARE if core else 0.0,
+                parent=None if core else self.throttle_for(CORE_BUCKET),
+                sleep=self._stop.wait,
+            )
         return self._throttles[bucket]
 
     def discover_streams(self) -> list[Stream]:
