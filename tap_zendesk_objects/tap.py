@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 import threading
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 # Young-generation size for the cycle collector during a sync (Python's default is 700):
 # above the container count of a decoded 1,000-record page.
 SYNC_GC_THRESHOLDS = (200_000, 50, 10)
+# Pacing waits at least this long are logged (shorter ones would flood the log).
+LOGGED_WAIT_SECONDS = 1.0
 
 
 @contextmanager
@@ -145,8 +148,15 @@ class TapZendeskObjects(Tap):
                 reserve_share=RESERVE_SHARE if core else 0.0,
                 parent=None if core else self.throttle_for(CORE_BUCKET),
                 sleep=self._stop.wait,
+                on_wait=functools.partial(self._log_wait, bucket),
             )
         return self._throttles[bucket]
+
+    def _log_wait(self, bucket: str, seconds: float) -> None:
+        if seconds >= LOGGED_WAIT_SECONDS:
+            self.logger.info(
+                "Rate budget '%s' spent for now: next request in %.1f s", bucket, seconds
+            )
 
     def discover_streams(self) -> list[Stream]:
         """The 31 collections; tickets, users and organizations with custom-field columns.

@@ -206,6 +206,7 @@ class Throttle:
         parent: Throttle | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] = time.sleep,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
         if per_minute <= 0:
             msg = f"a request rate must be positive, not {per_minute}"
@@ -214,6 +215,7 @@ class Throttle:
         self.parent = parent
         self._clock = clock
         self._sleep = sleep
+        self._on_wait = on_wait  # told of each wait before it begins
         self._lock: threading.Lock = parent._lock if parent is not None else threading.Lock()
         self._finished: deque[float] = deque()  # when each request of the window finished
         self._in_flight = 0
@@ -231,6 +233,8 @@ class Throttle:
                 if delay <= 0:
                     self._start()
                     return waited
+            if not waited and self._on_wait is not None:
+                self._on_wait(delay)
             waited += delay
             if self._sleep(delay):  # a stop was asked: the caller stops before sending
                 with self._lock:
