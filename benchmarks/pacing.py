@@ -106,9 +106,11 @@ def measure(emulator: Emulator, workdir: Path, config: dict, catalog: dict, stat
     emulator.reset_counts()
     wall, final = run(workdir, config, catalog, state)
     buckets = per_bucket(emulator.request_counts())
+    log = (workdir / "err.log").read_text(errors="replace")
     return {
         "wall": round(wall, 1),
         "requests": buckets,
+        "waits": {b: log.count(f"Rate budget '{b}' spent for now") for b in BUDGETS},
         "429": emulator.status_counts().get(429, 0),
         "forced": forced_seconds(buckets),
         "state": final,
@@ -145,13 +147,13 @@ def one_mode(scale: float, workdir: Path, limited: bool, others: float = 0.0) ->
     return {"full": full, "scheduled": scheduled}
 
 
-def pacing(scales: list[float], workdir: Path) -> dict[str, Any]:
+def pacing(scales: list[float], workdir: Path, *, busy_only: bool = False) -> dict[str, Any]:
     """Every case, printed as a table; the figures are returned too."""
     figures: dict[str, Any] = {}
     print("\n3. Pacing: (a) no limits anywhere, (b) Zendesk's default limits, tap at defaults")
     print("   requests per bucket: core (every request) / incremental exports / users export")
     print(f"   {'case':<22} {'(a) s':>6} {'(b) s':>6} {'target':>6}  {'requests':<12} 429")
-    for scale in scales:
+    for scale in [] if busy_only else scales:
         a = one_mode(scale, workdir, limited=False)
         b = one_mode(scale, workdir, limited=True)
         for kind in ("full", "scheduled"):
@@ -168,11 +170,27 @@ def pacing(scales: list[float], workdir: Path) -> dict[str, Any]:
                 f"{target:>6.1f}  {'/'.join(map(str, b[kind]['requests'].values())):<12} "
                 f"{b[kind]['429']}{'' if within else '  OVER TARGET'}"
             )
-    busy = one_mode(scales[0], workdir, limited=True, others=OTHERS_SHARE)["full"]
+    scale = max(scales)  # the most Core requests: more than the others leave in a minute
+    busy = one_mode(scale, workdir, limited=True, others=OTHERS_SHARE)["full"]
     figures["others spend 80% of Core"] = {k: v for k, v in busy.items() if k != "state"}
     print(
-        f"   scale {scales[0]:g} full, another integration spending 80% of Core: "
+        f"   scale {scale:g} full, another integration spending 80% of Core: "
         f"{busy['wall']:.1f} s, requests {'/'.join(map(str, busy['requests'].values()))}, "
-        f"{busy['429']} x 429"
+        f"waits of 1 s or more {'/'.join(map(str, busy['waits'].values()))}, {busy['429']} x 429"
     )
     return figures
+
+
+def main() -> None:
+    """`python -m benchmarks.pacing [SCALES [JSON]]`: these cases alone."""
+    import tempfile
+
+    scales = [float(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1,5").split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = pacing(scales, Path(tmp), busy_only="--busy-only" in sys.argv)
+    if len(sys.argv) > 2 and sys.argv[2].endswith(".json"):
+        Path(sys.argv[2]).write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
