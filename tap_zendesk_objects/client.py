@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import logging
-import random
-import weakref
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, cast
-from urllib.parse import urlsplit
 
-import backoff
 import requests
 from singer_sdk import RESTStream, Stream
 from singer_sdk.exceptions import RetriableAPIError
@@ -29,18 +25,13 @@ from tap_zendesk_objects.responses import (
     error_title,
     payload,
     release_body,
-    release_page,
 )
-from tap_zendesk_objects.throttle import (
-    DEFAULT_RETRY_AFTER_SECONDS,
-    RateLimitedError,
-    retry_after_seconds,
-)
+from tap_zendesk_objects.retries import BackoffRetries, TokenRejectedError, describe_prepared
+from tap_zendesk_objects.throttle import RateLimitedError
 from tap_zendesk_objects.timeutil import utc_now_iso
-from tap_zendesk_objects.transport import failure_kind, mount_whole_body_adapter
+from tap_zendesk_objects.transport import mount_whole_body_adapter
 
 if TYPE_CHECKING:
-    from backoff.types import Details
     from requests.auth import AuthBase
     from singer_sdk.helpers.types import Context
 
@@ -59,56 +50,10 @@ RATE_SETTINGS = {
 
 # Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
 RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
-# Transient failures (5xx, 409, resets, timeouts, cut-off or invalid bodies) of one request:
-# tries in all, and the backoff between them (BASE, doubling, capped, with jitter), which
-# adds up to about three minutes before the run gives up. A response that names a wait
-# (Retry-After) is waited out as it says instead.
-MAX_TRIES = 10
-RETRY_BACKOFF_BASE_SECONDS = 0.5
-RETRY_BACKOFF_CAP_SECONDS = 60.0
-# 429s are retried for as long as Zendesk keeps naming a wait, up to this cap.
-RATE_LIMIT_PATIENCE_SECONDS = 3 * 3600
-# Tries of a request whose refreshable token Zendesk refused: the first, and one replay.
-TOKEN_TRIES = 2
-TRANSIENT_ERRORS = (
-    RetriableAPIError,
-    ConnectionError,
-    requests.exceptions.ConnectionError,
-    requests.exceptions.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-
-
-def retry_backoff(failures: int) -> float:
-    """Seconds to wait after the n-th transient failure of a request (jittered)."""
-    ceiling = min(RETRY_BACKOFF_BASE_SECONDS * 2.0 ** (failures - 1), RETRY_BACKOFF_CAP_SECONDS)
-    return ceiling * random.uniform(0.5, 1.0)
-
-
-def named_wait(exc: BaseException) -> float | None:
-    """The wait a failed response names (`Retry-After`), or None."""
-    response = getattr(exc, "response", None)
-    if response is None or response.headers.get("Retry-After") is None:
-        return None
-    return retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
-
-
-def rate_limit_wait(exc: BaseException) -> float:
-    """A 429's wait: its Retry-After, else a minute."""
-    return getattr(exc, "retry_after", DEFAULT_RETRY_AFTER_SECONDS)
 
 
 class PlanRestrictedError(ZendeskAPIError):
     """403/404 on an endpoint that only some Zendesk plans have."""
-
-
-class TokenRejectedError(ZendeskAPIError):
-    """A 401 to a token that can be replaced: the request is replayed once with a new one."""
-
-    def __init__(self, message: str, response: requests.Response) -> None:
-        super().__init__(message)
-        self.response = response
 
 
 class TooRecentStartError(ZendeskAPIError):
@@ -120,14 +65,7 @@ def describe_request(response: requests.Response) -> str:
     return describe_prepared(response.request, response.url)
 
 
-def describe_prepared(request: requests.PreparedRequest | None, url: str | None = None) -> str:
-    """`GET /api/v2/groups` for a request that may have had no answer."""
-    method = (request.method if request is not None else None) or "GET"
-    target = url or (request.url if request is not None else None) or ""
-    return f"{method} {urlsplit(str(target)).path}"
-
-
-class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
+class ZendeskStream(SchemaProjection, BackoffRetries, RESTStream[PageParams | None]):
     """Base of every stream that calls Zendesk.
 
     Subclasses declare `name`, `path`, `records_key` (the collection key of the response),
@@ -140,8 +78,6 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
     # True for endpoints some plans lack: 403/404 then means "empty stream", not failure.
     plan_gated: ClassVar[bool] = False
     plan_requirement: ClassVar[str] = ""
-    # This stream's last page, released when the next is asked for (see request_decorator).
-    _previous_page: weakref.ref[requests.Response] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,6 +123,11 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
     def throttle(self) -> Throttle:
         """The pacing shared by every stream of this stream's rate bucket."""
         return cast("Any", self._tap).throttle_for(self.rate_bucket)
+
+    @property
+    def rate_setting(self) -> str:
+        """The setting that caps this stream's rate bucket."""
+        return RATE_SETTINGS[self.rate_bucket][0]
 
     # Requests -----------------------------------------------------------------------
 
@@ -257,120 +198,6 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
         if self.is_sorted and self.replication_key and self.selected:
             self._write_state_message()
 
-    def request_decorator(self, func: Callable[..., requests.Response]) -> Callable:
-        """Pace every try; retry through the `backoff` library, with the SDK's hooks.
-
-        From the inside out: transient failures (`backoff_wait_generator`,
-        `backoff_max_tries`), 429s (`backoff_runtime` on Retry-After, for as long as
-        RATE_LIMIT_PATIENCE_SECONDS) and one replay with a new token after a 401 to a
-        refreshable token; `backoff_handler` logs each wait. What still fails is one line.
-        """
-        tap = cast("Any", self._tap)
-        throttle = self.throttle
-
-        def attempt(*args: Any, **kwargs: Any) -> requests.Response:
-            tap.in_retry_wait = False
-            tap.stop_if_asked()
-            throttle.wait()
-            tap.stop_if_asked()
-            try:
-                response = func(*args, **kwargs)
-            except RetriableAPIError as exc:
-                if exc.response is not None:
-                    throttle.observe(exc.response.headers)
-                raise
-            finally:
-                throttle.done()
-            throttle.observe(response.headers)
-            return response
-
-        def retried(wait_gen: Callable, errors: Any, **policy: Any) -> Callable:
-            return backoff.on_exception(
-                wait_gen,
-                errors,
-                on_backoff=self.backoff_handler,
-                jitter=None,
-                logger=None,
-                **policy,
-            )
-
-        transient = retried(
-            self.backoff_wait_generator,
-            TRANSIENT_ERRORS,
-            max_tries=self.backoff_max_tries,
-            giveup=lambda exc: isinstance(exc, RateLimitedError),  # the next layer's
-        )
-        rate_limited = retried(
-            lambda: self.backoff_runtime(value=rate_limit_wait),
-            RateLimitedError,
-            max_time=RATE_LIMIT_PATIENCE_SECONDS,
-        )
-        new_token = retried(backoff.constant, TokenRejectedError, max_tries=TOKEN_TRIES, interval=0)
-        request = new_token(rate_limited(transient(attempt)))
-
-        def send(*args: Any, **kwargs: Any) -> requests.Response:
-            self.write_page_state()
-            previous = self._previous_page() if self._previous_page else None
-            if previous is not None:
-                release_page(previous)  # paging has read it: no wait holds a page
-            try:
-                response = request(*args, **kwargs)
-            except TokenRejectedError as exc:  # a new token was refused too
-                raise ZendeskAPIError(f"{exc} (also after a token refresh)") from None
-            except RateLimitedError as exc:
-                msg = (
-                    f"{exc}: Zendesk kept refusing for over "
-                    f"{RATE_LIMIT_PATIENCE_SECONDS // 60} minutes; lower "
-                    f"`{RATE_SETTINGS[self.rate_bucket][0]}` or run when other "
-                    "integrations are quieter"
-                )
-                raise ZendeskAPIError(msg) from None
-            except TRANSIENT_ERRORS as exc:
-                reason = _transient_reason(exc, args[0] if args else None)
-                raise ZendeskAPIError(f"{reason}: still failing after {MAX_TRIES} tries") from None
-            finally:
-                tap.in_retry_wait = False
-            self._previous_page = weakref.ref(response)
-            return response
-
-        return send
-
-    def backoff_wait_generator(self) -> Generator[float, BaseException, None]:
-        """Waits between tries after transient failures: Retry-After, else doubling + jitter."""
-        failures = 0
-        failure = yield 0.0  # the library primes the generator, then sends each failure
-        while True:
-            failures += 1
-            wait = named_wait(failure)
-            failure = yield retry_backoff(failures) if wait is None else wait
-
-    def backoff_max_tries(self) -> int:
-        """Tries of a request that keeps failing transiently."""
-        return MAX_TRIES
-
-    def backoff_handler(self, details: Details) -> None:
-        """Log the wait before the next try (and get a new token after a 401)."""
-        exc = cast("BaseException", details.get("exception"))
-        wait = float(details.get("wait") or 0.0)
-        tap = cast("Any", self._tap)
-        if isinstance(exc, TokenRejectedError):
-            where = describe_request(exc.response)
-            self.log("%s: 401; replaying it with a new token", where, level=logging.INFO)
-            self.credentials.token_rejected(exc.response.request)
-        elif isinstance(exc, RateLimitedError):
-            self.log("%s; waiting %.1f s (Retry-After)", exc, wait, level=logging.WARNING)
-        else:
-            args = details.get("args") or (None,)
-            self.log(
-                "%s; retry %d of %d in %.1f s",
-                _transient_reason(exc, args[0]),
-                details.get("tries"),
-                MAX_TRIES - 1,
-                wait,
-                level=logging.WARNING,
-            )
-        tap.in_retry_wait = True  # the library sleeps next: a stop signal may end it
-
     # Responses ----------------------------------------------------------------------
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
@@ -432,14 +259,6 @@ class ZendeskStream(SchemaProjection, RESTStream[PageParams | None]):
     ) -> Iterator[Context]:
         """Derived streams are fed page by page, never synced per parent record."""
         return iter(())
-
-
-def _transient_reason(exc: BaseException, request: Any) -> str:
-    """`GET /api/v2/groups: 503 ...`, or the kind of network failure (never its URL or headers)."""
-    if isinstance(exc, RetriableAPIError):
-        return str(exc)
-    where = describe_prepared(request if isinstance(request, requests.PreparedRequest) else None)
-    return f"{where}: {failure_kind(exc)}"
 
 
 class DerivedStream(SchemaProjection, Stream):

@@ -6,17 +6,19 @@ asked for, so the tests check the waits without spending them.
 
 from __future__ import annotations
 
+import email.utils
 import json
+import time
 from pathlib import Path
 
 import pytest
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
-import tap_zendesk_objects.client as client_module
+import tap_zendesk_objects.retries as retries
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.tap import TapZendeskObjects
-from tap_zendesk_objects.throttle import RateLimitedError
+from tap_zendesk_objects.throttle import RateLimitedError, retry_after_seconds
 from tests.singer import FAST_RATES
 
 SAMPLE_CATALOG = Path(__file__).parents[1] / "catalog.sample.json"
@@ -27,7 +29,7 @@ URL = "https://acme.zendesk.com/api/v2/groups"
 def slept(monkeypatch) -> list[float]:
     """What the retry library asked to sleep, instead of sleeping."""
     waits: list[float] = []
-    monkeypatch.setattr(client_module.backoff._sync.time, "sleep", waits.append)
+    monkeypatch.setattr(retries.backoff._sync.time, "sleep", waits.append)
     return waits
 
 
@@ -86,19 +88,19 @@ def test_each_failure_waits_what_it_names_or_backs_off(groups, slept):
 
 def test_transient_failures_give_up_after_max_tries(groups, slept):
     failure = RetriableAPIError("GET /api/v2/groups: 503 Service Unavailable", response(503))
-    request, calls = scripted(*[failure] * client_module.MAX_TRIES)
+    request, calls = scripted(*[failure] * retries.MAX_TRIES)
     with pytest.raises(ZendeskAPIError) as caught:
         groups.request_decorator(request)(response(200).request, None)
     assert str(caught.value) == (
         f"GET /api/v2/groups: 503 Service Unavailable: still failing after "
-        f"{client_module.MAX_TRIES} tries"
+        f"{retries.MAX_TRIES} tries"
     )
-    assert len(calls) == client_module.MAX_TRIES
-    assert len(slept) == client_module.MAX_TRIES - 1
+    assert len(calls) == retries.MAX_TRIES
+    assert len(slept) == retries.MAX_TRIES - 1
 
 
 def test_429s_are_waited_out_until_the_patience_ends(groups, slept, monkeypatch):
-    monkeypatch.setattr(client_module, "RATE_LIMIT_PATIENCE_SECONDS", 0)
+    monkeypatch.setattr(retries, "RATE_LIMIT_PATIENCE_SECONDS", 0)
     limited = RateLimitedError("GET /api/v2/groups: 429 rate limited", response(429))
     request, calls = scripted(limited, limited)
     with pytest.raises(ZendeskAPIError, match="Zendesk kept refusing for over 0 minutes; lower"):
@@ -109,16 +111,46 @@ def test_429s_are_waited_out_until_the_patience_ends(groups, slept, monkeypatch)
 def test_a_429_does_not_use_up_the_tries_of_transient_failures(groups, slept):
     failure = RetriableAPIError("GET /api/v2/groups: 500", response(500))
     limited = RateLimitedError("GET /api/v2/groups: 429 rate limited", response(429))
-    outcomes = [failure] * (client_module.MAX_TRIES - 1) + [limited] + [failure] * 3
+    outcomes = [failure] * (retries.MAX_TRIES - 1) + [limited] + [failure] * 3
     request, calls = scripted(*outcomes, response(200))
     assert groups.request_decorator(request)(response(200).request, None).status_code == 200
     assert len(calls) == len(outcomes) + 1
 
 
 def test_the_wait_generator_follows_retry_after_else_doubles(groups, monkeypatch):
-    monkeypatch.setattr(client_module, "retry_backoff", lambda failures: float(failures))
+    monkeypatch.setattr(retries, "retry_backoff", lambda failures: float(failures))
     waits = groups.backoff_wait_generator()
     next(waits)  # primed, as the library does
     named = RetriableAPIError("503", response(503, **{"Retry-After": "12"}))
     plain = RetriableAPIError("503", response(503))
     assert [waits.send(e) for e in (plain, named, plain, plain)] == [1.0, 12.0, 3.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", 1.0), ("2.5", 2.5), (" 93 ", 93.0), ("-4", 0.0), ("soon", 60.0), ("", 60.0)],
+)
+def test_retry_after(value, expected):
+    assert retry_after_seconds({"Retry-After": value}, 60.0) == expected
+
+
+def test_retry_after_any_case_missing_or_a_date():
+    assert retry_after_seconds({"retry-after": "7"}, 60.0) == 7
+    assert retry_after_seconds({"RETRY-AFTER": "8"}, 60.0) == 8
+    assert retry_after_seconds({}, 60.0) == 60
+    in_30s = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 25 <= retry_after_seconds({"Retry-After": in_30s}, 60.0) <= 31
+
+
+def test_retry_backoff_is_short_doubling_capped_and_bounded():
+    for failures in range(1, 30):
+        ceiling = min(
+            retries.RETRY_BACKOFF_BASE_SECONDS * 2 ** (failures - 1),
+            retries.RETRY_BACKOFF_CAP_SECONDS,
+        )
+        assert ceiling / 2 <= retries.retry_backoff(failures) <= ceiling
+    worst = sum(
+        min(retries.RETRY_BACKOFF_BASE_SECONDS * 2 ** (n - 1), retries.RETRY_BACKOFF_CAP_SECONDS)
+        for n in range(1, retries.MAX_TRIES)
+    )
+    assert 60 <= worst <= 300  # gives a flaky network minutes, never hours

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import bisect
-import email.utils
 import json
 import math
 import random
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tap_zendesk_objects.client import (
-    MAX_TRIES,
-    RETRY_BACKOFF_BASE_SECONDS,
-    RETRY_BACKOFF_CAP_SECONDS,
-    retry_backoff,
-)
 from tap_zendesk_objects.responses import error_text, error_title
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tap_zendesk_objects.throttle import (
     Budget,
     Throttle,
     read_budgets,
-    retry_after_seconds,
 )
 
 
@@ -225,33 +216,6 @@ def test_the_tightest_remaining_wins_and_endpoint_budgets_are_read_too():
     budgets = {b.name: b for b in read_budgets(headers)}
     assert budgets["account"] == Budget("account", 700, 640, 20.0)
     assert budgets["incremental-exports"] == Budget("incremental-exports", 10, 1, 30.0)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("1", 1.0), ("2.5", 2.5), (" 93 ", 93.0), ("-4", 0.0), ("soon", 60.0), ("", 60.0)],
-)
-def test_retry_after(value, expected):
-    assert retry_after_seconds({"Retry-After": value}, 60.0) == expected
-
-
-def test_retry_after_any_case_missing_or_a_date():
-    assert retry_after_seconds({"retry-after": "7"}, 60.0) == 7
-    assert retry_after_seconds({"RETRY-AFTER": "8"}, 60.0) == 8
-    assert retry_after_seconds({}, 60.0) == 60
-    in_30s = email.utils.formatdate(time.time() + 30, usegmt=True)
-    assert 25 <= retry_after_seconds({"Retry-After": in_30s}, 60.0) <= 31
-
-
-def test_retry_backoff_is_short_doubling_capped_and_bounded():
-    for failures in range(1, 30):
-        ceiling = min(RETRY_BACKOFF_BASE_SECONDS * 2 ** (failures - 1), RETRY_BACKOFF_CAP_SECONDS)
-        assert ceiling / 2 <= retry_backoff(failures) <= ceiling
-    worst = sum(
-        min(RETRY_BACKOFF_BASE_SECONDS * 2 ** (n - 1), RETRY_BACKOFF_CAP_SECONDS)
-        for n in range(1, MAX_TRIES)
-    )
-    assert 60 <= worst <= 300  # gives a flaky network minutes, never hours
 
 
 class ZendeskBudget:
