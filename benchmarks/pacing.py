@@ -117,7 +117,9 @@ def measure(emulator: Emulator, workdir: Path, config: dict, catalog: dict, stat
     }
 
 
-def one_mode(scale: float, workdir: Path, limited: bool, others: float = 0.0) -> dict:
+def one_mode(
+    scale: float, workdir: Path, limited: bool, others: float = 0.0, every_stream: bool = False
+) -> dict:
     """A full sync and a scheduled one after 10 changes, on a fresh account."""
     account = Account(scale=scale, seed=1)
     account.warm()
@@ -137,6 +139,10 @@ def one_mode(scale: float, workdir: Path, limited: bool, others: float = 0.0) ->
         discover = [sys.executable, "-m", "tap_zendesk_objects", "--discover"]
         discover += ["--config", str(workdir / "config.json")]
         catalog = json.loads(subprocess.run(discover, capture_output=True, check=True).stdout)
+        for entry in catalog["streams"] if every_stream else []:
+            for metadata in entry["metadata"]:
+                if metadata["breadcrumb"] == []:
+                    metadata["metadata"]["selected"] = True
         full = measure(emulator, workdir, config, catalog, None)
         if others:
             return {"full": full}
