@@ -3,9 +3,9 @@
 Reports the four figures issue 7 asks for:
 1. records/s and CPU seconds per 1,000 records, Singer messages to /dev/null, limits off;
 2. requests made against the floor, per endpoint and per stream;
-3. with the emulator limiting at Zendesk's defaults and issuing 20-second OAuth tokens: 429s
-   received, wall time against the floor implied by the request counts and the configured
-   rates, and the token requests made;
+3. pacing (benchmarks/pacing.py): full and scheduled syncs at scales 1 and 5, with no limits
+   and with Zendesk's default limits enforced, against the target wall time; and a run
+   where another integration spends 80% of the Core budget;
 4. peak RSS of the tap at two scales.
 
 Run: `scripts/benchmark` (or `.venv/bin/python -m benchmarks.run --help`).
@@ -28,17 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tap_zendesk_objects.client import (
-    CORE_BUCKET,
-    INCREMENTAL_BUCKET,
-    RATE_SETTINGS,
-    USERS_EXPORT_BUCKET,
-)
-from tap_zendesk_objects.config import (
-    DEFAULT_CORE_RATE,
-    DEFAULT_INCREMENTAL_RATE,
-    DEFAULT_USERS_EXPORT_RATE,
-)
+from benchmarks.pacing import UNPACED, pacing
 from tests.emulator.account import Account, visible_cutoff
 from tests.emulator.more_collections import MORE_STREAMS
 from tests.emulator.more_collections import truth as more_truth
@@ -83,13 +73,6 @@ LISTS = {
 HOLIDAYS = "/api/v2/business_hours/schedules/{}/holidays"
 # Requests each run makes once besides the collections' pages.
 PER_RUN = {"/api/v2/users/me": "admin check", TOKEN_PATH: "OAuth token"}
-# The rate-limited run's token lifetime: the run spans several.
-TOKEN_LIFETIME_SECONDS = 20
-UNPACED = {
-    "max_requests_per_minute": 10_000_000,
-    "incremental_requests_per_minute": 10_000_000,
-    "users_export_requests_per_minute": 10_000_000,
-}
 
 
 @dataclass
@@ -230,31 +213,14 @@ def report_requests(emulator: Emulator) -> tuple[int, int, list[str], dict[str, 
     return made, least, lines, per_stream
 
 
-def rate_bucket(path: str) -> str:
-    """The tap's pacing bucket for an endpoint."""
-    if path == "/api/v2/incremental/users/cursor":
-        return USERS_EXPORT_BUCKET
-    return INCREMENTAL_BUCKET if path.startswith("/api/v2/incremental/") else CORE_BUCKET
-
-
-def rate_limited_floor(emulator: Emulator) -> float:
-    """Seconds the requests need at the default rates (first request of a bucket is free)."""
-    per_bucket: dict[str, int] = {}
-    for path, n in emulator.request_counts().items():
-        if path == TOKEN_PATH:
-            continue  # token requests are in no budget and not paced
-        per_bucket[rate_bucket(path)] = per_bucket.get(rate_bucket(path), 0) + n
-    return sum(max(n - 1, 0) * 60 / RATE_SETTINGS[bucket][1] for bucket, n in per_bucket.items())
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the four measurements and print them."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--scale", type=float, default=5, help="throughput scale (default 5)")
     parser.add_argument("--runs", type=int, default=5, help="throughput runs, median kept")
-    parser.add_argument("--rate-limited-scale", type=float, default=1)
+    parser.add_argument("--pacing-scales", default="1,5", help="comma-separated (default 1,5)")
     parser.add_argument("--memory-scales", default="1,10", help="comma-separated (default 1,10)")
-    parser.add_argument("--skip-rate-limited", action="store_true")
+    parser.add_argument("--skip-pacing", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     python = platform.python_version()
@@ -294,39 +260,9 @@ def main(argv: list[str] | None = None) -> None:
             note = "  (the users export's sideload)" if stream == "user_identities" else ""
             print(f"    {stream:<24} {n:>4} / {least_here}{note}")
 
-        if not args.skip_rate_limited:
-            (run,), emulator, records = sync(
-                args.rate_limited_scale,
-                workdir,
-                rate_limits=True,
-                core_per_minute=DEFAULT_CORE_RATE,
-                incremental_per_minute=DEFAULT_INCREMENTAL_RATE,
-                token_lifetime=TOKEN_LIFETIME_SECONDS,
-                tap_rates={},
-            )
-            floor = rate_limited_floor(emulator)
-            too_many = emulator.status_counts().get(429, 0)
-            tokens = emulator.request_counts().get(TOKEN_PATH, 0)
-            figures["rate_limited"] = {
-                "scale": args.rate_limited_scale,
-                "requests": sum(emulator.request_counts().values()),
-                "status_429": too_many,
-                "wall_seconds": round(run.wall, 1),
-                "floor_seconds": round(floor, 1),
-                "over_floor_percent": round((run.wall / floor - 1) * 100, 1) if floor else None,
-                "token_lifetime_seconds": TOKEN_LIFETIME_SECONDS,
-                "token_requests": tokens,
-            }
-            print(
-                f"\n3. Rate-limited at Zendesk's defaults ({DEFAULT_CORE_RATE}/min core, "
-                f"{DEFAULT_INCREMENTAL_RATE}/min incremental, {DEFAULT_USERS_EXPORT_RATE}/min "
-                f"users export), scale {args.rate_limited_scale:g}"
-            )
-            print(f"   {too_many} responses 429; wall {run.wall:.1f} s, floor {floor:.1f} s")
-            print(
-                f"   OAuth client credentials, {TOKEN_LIFETIME_SECONDS}-second tokens: {tokens} "
-                f"token requests in {run.wall / TOKEN_LIFETIME_SECONDS:.1f} lifetimes"
-            )
+        if not args.skip_pacing:
+            scales = [float(s) for s in args.pacing_scales.split(",")]
+            figures["pacing"] = pacing(scales, workdir)
 
         print("\n4. Peak RSS of the tap")
         figures["peak_rss_mb"] = {}

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import random
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, cast
-from urllib.parse import urlsplit
 
 import requests
 from singer_sdk import RESTStream, Stream
@@ -37,9 +34,10 @@ from tap_zendesk_objects.responses import (
     payload,
     release_body,
 )
-from tap_zendesk_objects.throttle import RateLimitedError, asked_wait
+from tap_zendesk_objects.retries import BackoffRetries, TokenRejectedError, describe_prepared
+from tap_zendesk_objects.throttle import RateLimitedError
 from tap_zendesk_objects.timeutil import utc_now_iso
-from tap_zendesk_objects.transport import failure_kind, mount_whole_body_adapter
+from tap_zendesk_objects.transport import mount_whole_body_adapter
 
 if TYPE_CHECKING:
     from requests.auth import AuthBase
@@ -60,40 +58,10 @@ RATE_SETTINGS = {
 
 # Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
 RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
-# Transient failures (5xx, 409, resets, timeouts, cut-off or invalid bodies) of one request:
-# tries in all, and the backoff between them (BASE, doubling, capped, with jitter), which
-# adds up to about three minutes before the run gives up.
-MAX_TRIES = 10
-RETRY_BACKOFF_BASE_SECONDS = 0.5
-RETRY_BACKOFF_CAP_SECONDS = 60.0
-# 429s are retried for as long as Zendesk keeps naming a wait, up to this cap.
-RATE_LIMIT_PATIENCE_SECONDS = 3 * 3600
-TRANSIENT_ERRORS = (
-    RetriableAPIError,
-    ConnectionError,
-    requests.exceptions.ConnectionError,
-    requests.exceptions.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-
-
-def retry_backoff(failures: int) -> float:
-    """Seconds to wait after the n-th transient failure of a request (jittered)."""
-    ceiling = min(RETRY_BACKOFF_BASE_SECONDS * 2.0 ** (failures - 1), RETRY_BACKOFF_CAP_SECONDS)
-    return ceiling * random.uniform(0.5, 1.0)
 
 
 class PlanRestrictedError(ZendeskAPIError):
     """403/404 on an endpoint that only some Zendesk plans have."""
-
-
-class TokenRejectedError(ZendeskAPIError):
-    """A 401 to a token that can be replaced: the request is replayed once with a new one."""
-
-    def __init__(self, message: str, response: requests.Response) -> None:
-        super().__init__(message)
-        self.response = response
 
 
 class TooRecentStartError(ZendeskAPIError):
@@ -105,14 +73,9 @@ def describe_request(response: requests.Response) -> str:
     return describe_prepared(response.request, response.url)
 
 
-def describe_prepared(request: requests.PreparedRequest | None, url: str | None = None) -> str:
-    """`GET /api/v2/groups` for a request that may have had no answer."""
-    method = (request.method if request is not None else None) or "GET"
-    target = url or (request.url if request is not None else None) or ""
-    return f"{method} {urlsplit(str(target)).path}"
-
-
-class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | None]):
+class ZendeskStream(
+    FailureOutcomes, SchemaProjection, BackoffRetries, RESTStream[PageParams | None]
+):
     """Base of every stream that calls Zendesk.
 
     Subclasses declare `name`, `path`, `records_key` (the collection key of the response),
@@ -170,6 +133,11 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
     def throttle(self) -> Throttle:
         """The pacing shared by every stream of this stream's rate bucket."""
         return cast("Any", self._tap).throttle_for(self.rate_bucket)
+
+    @property
+    def rate_setting(self) -> str:
+        """The setting that caps this stream's rate bucket."""
+        return RATE_SETTINGS[self.rate_bucket][0]
 
     # Requests -----------------------------------------------------------------------
 
@@ -245,70 +213,6 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
         if self.is_sorted and self.replication_key and self.selected:
             self._write_state_message()
 
-    def request_decorator(self, func: Callable[..., requests.Response]) -> Callable:
-        """Pace every request, wait out 429s, and retry transient failures a bounded time."""
-
-        def send(*args: Any, **kwargs: Any) -> requests.Response:
-            self.write_page_state()
-            throttle = self.throttle
-            patience_ends = time.monotonic() + RATE_LIMIT_PATIENCE_SECONDS
-            failures = 0
-            replayed = False
-            while True:
-                self._tap.stop_if_asked()  # type: ignore[attr-defined]
-                throttle.wait()
-                self._tap.stop_if_asked()  # type: ignore[attr-defined]
-                try:
-                    response = func(*args, **kwargs)
-                except RateLimitedError as exc:
-                    wait = exc.retry_after
-                    if time.monotonic() + wait > patience_ends:
-                        msg = (
-                            f"{exc}: Zendesk kept refusing for over "
-                            f"{RATE_LIMIT_PATIENCE_SECONDS // 60} minutes; lower "
-                            f"`{RATE_SETTINGS[self.rate_bucket][0]}` or run when other "
-                            "integrations are quieter"
-                        )
-                        raise ZendeskAPIError(msg) from None
-                    self.log("%s; waiting %.1f s (Retry-After)", exc, wait, level=logging.WARNING)
-                    if exc.response is not None:
-                        throttle.observe(exc.response.headers)
-                    throttle.pause(wait)
-                    continue
-                except TokenRejectedError as exc:
-                    if replayed:  # a new token was refused too: refreshing will not help
-                        raise ZendeskAPIError(f"{exc} (also after a token refresh)") from None
-                    replayed = True
-                    self.log(
-                        "%s: 401; replaying it with a new token",
-                        describe_request(exc.response),
-                        level=logging.INFO,
-                    )
-                    self.credentials.token_rejected(exc.response.request)
-                    continue
-                except TRANSIENT_ERRORS as exc:
-                    failures += 1
-                    reason = _transient_reason(exc, args[0] if args else None)
-                    if failures >= MAX_TRIES:
-                        msg = f"{reason}: still failing after {MAX_TRIES} tries"
-                        raise self.gave_up(exc, msg) from None
-                    delay = max(retry_backoff(failures), asked_wait(exc))
-                    self.prepare_retry(exc, args[0] if args else None)
-                    self.log(
-                        "%s; retry %d of %d in %.1f s",
-                        reason,
-                        failures,
-                        MAX_TRIES - 1,
-                        delay,
-                        level=logging.WARNING,
-                    )
-                    throttle.pause(delay)
-                    continue
-                throttle.observe(response.headers)
-                return response
-
-        return send
-
     # Responses ----------------------------------------------------------------------
 
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
@@ -370,14 +274,6 @@ class ZendeskStream(FailureOutcomes, SchemaProjection, RESTStream[PageParams | N
     ) -> Iterator[Context]:
         """Derived streams are fed page by page, never synced per parent record."""
         return iter(())
-
-
-def _transient_reason(exc: BaseException, request: Any) -> str:
-    """`GET /api/v2/groups: 503 ...`, or the kind of network failure (never its URL or headers)."""
-    if isinstance(exc, RetriableAPIError):
-        return str(exc)
-    where = describe_prepared(request if isinstance(request, requests.PreparedRequest) else None)
-    return f"{where}: {failure_kind(exc)}"
 
 
 class DerivedStream(SchemaProjection, Stream):

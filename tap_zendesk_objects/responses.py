@@ -71,6 +71,17 @@ def release_body(response: requests.Response) -> None:
         response._content = b""
 
 
+def release_page(response: requests.Response) -> None:
+    """Drop what is left of a decoded page but its paging keys (sideloads such as metric sets).
+
+    Called once the paginator has read the page, before the next request may wait its turn.
+    """
+    cached = getattr(response, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        for key in [key for key, value in cached.items() if isinstance(value, list)]:
+            del cached[key]
+
+
 # Error details longer than this are cut: one line, not a page of HTML or JSON.
 MAX_DETAIL_CHARS = 300
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 import threading
@@ -15,14 +16,14 @@ from singer_sdk import Stream, Tap
 from tap_zendesk_objects.admin_check import check_admin
 from tap_zendesk_objects.auth import Credentials, credentials_for
 from tap_zendesk_objects.bookmark_checks import check_bookmarks_not_ahead
-from tap_zendesk_objects.client import RATE_SETTINGS
+from tap_zendesk_objects.client import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
 from tap_zendesk_objects.custom_fields import registry as custom_fields
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.outcomes import raise_if_any_failed
 from tap_zendesk_objects.record_lines import BatchingWriter
 from tap_zendesk_objects.streams import STREAM_TYPES
-from tap_zendesk_objects.throttle import Throttle
+from tap_zendesk_objects.throttle import RESERVE_SHARE, Throttle
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 # Young-generation size for the cycle collector during a sync (Python's default is 700):
 # above the container count of a decoded 1,000-record page.
 SYNC_GC_THRESHOLDS = (200_000, 50, 10)
+# Pacing waits at least this long are logged (shorter ones would flood the log).
+LOGGED_WAIT_SECONDS = 1.0
 
 
 @contextmanager
@@ -66,6 +69,9 @@ class TapZendeskObjects(Tap):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._throttles: dict[str, Throttle] = {}
         self.stop_signal: int | None = None
+        # True while the retry library sleeps before the next try of a request (a backoff
+        # or Retry-After wait): a stop signal then ends the wait and the run at once.
+        self.in_retry_wait = False
         self._stop = threading.Event()
         super().__init__(*args, **kwargs)
         if self.input_catalog is not None:
@@ -108,13 +114,16 @@ class TapZendeskObjects(Tap):
         of writing a record (a write blocked on a slow target) and garble stdout. Here the
         handler only asks to stop; the run stops before its next request, after the records
         already read are written, with a STATE covering exactly those. A second signal
-        stops at once.
+        stops at once, and so does one that comes while a request waits for its next try
+        (Retry-After, backoff): the state is written and the run ends there.
         """
         if self.stop_signal is not None:
             raise SystemExit(128 + signum)
         self.stop_signal = signum
-        self._stop.set()  # cuts short a throttle or Retry-After wait
+        self._stop.set()  # cuts short a throttle wait
         self.logger.warning("Signal %d: stopping before the next request", signum)
+        if self.in_retry_wait:  # asleep between two tries of a request, nothing half-written
+            self.stop_if_asked()
 
     def stop_if_asked(self) -> None:
         """At a safe point: when a stop was asked, write the state and exit 128+signal."""
@@ -132,12 +141,29 @@ class TapZendeskObjects(Tap):
         return credentials_for(self.config, self.logger)
 
     def throttle_for(self, bucket: str) -> Throttle:
-        """One pacing per rate bucket, shared by the streams that spend it."""
+        """One pacing per rate bucket, shared by the streams that spend it.
+
+        Export requests count against the Core budget too, as Zendesk counts them; only the
+        Core budget keeps a reserve for the account's other integrations.
+        """
         if bucket not in self._throttles:
             setting, default = RATE_SETTINGS[bucket]
             rate = int(self.config.get(setting) or default)
-            self._throttles[bucket] = Throttle(rate, sleep=self._stop.wait)
+            core = bucket == CORE_BUCKET
+            self._throttles[bucket] = Throttle(
+                rate,
+                reserve_share=RESERVE_SHARE if core else 0.0,
+                parent=None if core else self.throttle_for(CORE_BUCKET),
+                sleep=self._stop.wait,
+                on_wait=functools.partial(self._log_wait, bucket),
+            )
         return self._throttles[bucket]
+
+    def _log_wait(self, bucket: str, seconds: float) -> None:
+        if seconds >= LOGGED_WAIT_SECONDS:
+            self.logger.info(
+                "Rate budget '%s' spent for now: next request in %.1f s", bucket, seconds
+            )
 
     def discover_streams(self) -> list[Stream]:
         """The 31 collections; tickets, users and organizations with custom-field columns.

@@ -1,11 +1,13 @@
-"""Per-bucket request pacing: stay under the configured rates before Zendesk must say 429.
+"""Per-bucket request pacing: spend each rate budget, never more, before Zendesk must say 429.
 
 Zendesk keeps separate per-minute budgets for the Core API and for incremental exports, and
-the Core budget is shared with every other integration of the account. Requests of one bucket
-are spaced evenly (60 / rate seconds apart). Zendesk's rate-limit headers, in every spelling
-it uses, are read after each response: when the account's remaining budget runs low, the
-spacing grows so that what is left lasts until the window resets, and a small reserve is
-left untouched for the account's other integrations.
+the Core budget is shared with every other integration of the account. Each bucket admits a
+request at once while its budget for the last 60 s is not spent (a sliding window), and
+otherwise waits only as long as the window needs. Zendesk's rate-limit headers, in every
+spelling it uses, are read after each response: when the account has fewer requests left
+than the window thinks (other integrations spend the same budget), the tap sends no more
+than Zendesk reports until its window resets, and a small reserve of the Core budget is left
+untouched for the account's other integrations.
 """
 
 from __future__ import annotations
@@ -14,23 +16,35 @@ import email.utils
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
-# Below this share of a budget left, requests are spread over the rest of the window.
-LOW_BUDGET_SHARE = 0.2
-# This share of a budget is left to the account's other integrations.
+# This share of the account's Core budget is left to its other integrations.
 RESERVE_SHARE = 0.05
-# Window length assumed when Zendesk names no reset time.
-DEFAULT_WINDOW_SECONDS = 60.0
+# Zendesk's budgets are per minute; also the reset assumed when Zendesk names none.
+WINDOW_SECONDS = 60.0
+# The other integrations' pace is estimated over at least this many seconds (before that,
+# the last estimate stands); answers whose reset times differ by more than the slack belong
+# to different windows of Zendesk's.
+MIN_ESTIMATE_SPAN_SECONDS = 2.0
+SAME_WINDOW_SLACK_SECONDS = 2.0
+# Zendesk names resets in whole seconds: the tap's own requests of one more second count as
+# the window's, so that the rounding never passes them off as the others'.
+RESET_ROUNDING_SECONDS = 1.0
+# When requests under way fill a whole budget at once (concurrent streams of one bucket),
+# how often to look again for room.
+IN_FLIGHT_POLL_SECONDS = 0.05
 # Wait after a 429 that names none.
 DEFAULT_RETRY_AFTER_SECONDS = 60.0
 # Longest wait a header may ask for (a garbled reset value must not stall a sync for hours).
 MAX_HEADER_WAIT_SECONDS = 900.0
 
+# The account-wide budget's name among the budgets read from headers.
+ACCOUNT = "account"
 # The account-wide budget, in the spellings seen in Zendesk's docs and recordings.
 _LIMIT_HEADERS = ("x-rate-limit", "ratelimit-limit", "rate-limit")
 _REMAINING_HEADERS = ("x-rate-limit-remaining", "ratelimit-remaining", "rate-limit-remaining")
@@ -50,17 +64,6 @@ class Budget:
     limit: int
     remaining: int
     reset: float | None  # seconds until the window resets, when named
-
-    def delay(self) -> float:
-        """Seconds to leave before the next request so this budget lasts its window."""
-        window = DEFAULT_WINDOW_SECONDS if self.reset is None else self.reset
-        window = min(max(window, 0.0), MAX_HEADER_WAIT_SECONDS)
-        usable = self.remaining - int(self.limit * RESERVE_SHARE)
-        if usable <= 0:
-            return window
-        if self.remaining > self.limit * LOW_BUDGET_SHARE:
-            return 0.0
-        return window / (usable + 1)
 
 
 def _lowered(headers: Mapping[str, str]) -> dict[str, str]:
@@ -100,7 +103,7 @@ def read_budgets(headers: Mapping[str, str]) -> list[Budget]:
     if limit is not None and limit > 0 and remaining_values:
         budgets.append(
             Budget(
-                "account",
+                ACCOUNT,
                 int(limit),
                 int(min(remaining_values)),
                 _first_number(lowered, _RESET_HEADERS),
@@ -123,11 +126,6 @@ def read_budgets(headers: Mapping[str, str]) -> list[Budget]:
     return budgets
 
 
-def budget_delay(headers: Mapping[str, str]) -> float:
-    """The wait the tightest reported budget asks for (0 when there is room or no headers)."""
-    return max((budget.delay() for budget in read_budgets(headers)), default=0.0)
-
-
 def retry_after_seconds(headers: Mapping[str, str], default: float) -> float:
     """A 429's `Retry-After` (seconds or an HTTP date) in seconds; `default` when absent."""
     value = _lowered(headers).get("retry-after")
@@ -143,12 +141,6 @@ def retry_after_seconds(headers: Mapping[str, str], default: float) -> float:
     return max(seconds, 0.0)
 
 
-def asked_wait(exc: BaseException) -> float:
-    """The `Retry-After` of the response an error carries (a 503 may send one), else 0."""
-    headers = getattr(getattr(exc, "response", None), "headers", None)
-    return retry_after_seconds(headers, 0.0) if isinstance(headers, Mapping) else 0.0
-
-
 class RateLimitedError(RetriableAPIError):
     """A 429: wait Retry-After, then try again."""
 
@@ -157,47 +149,168 @@ class RateLimitedError(RetriableAPIError):
         self.retry_after = retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
 
 
+class _Allowance:
+    """What one budget's headers allow until Zendesk's window resets.
+
+    `left`: requests Zendesk still allowed when it answered (`seen`), less the reserve and
+    less the tap's requests since. `others`: requests a second that the account's other
+    integrations spend from the same budget, from what Zendesk counted beyond the tap's own
+    requests: `theirs` in the `span` seconds of this window so far, plus the last window's
+    (`before`). So an answer grown old while the tap waited for another bucket is read as
+    what is left of it now, not as what was left then.
+    """
+
+    __slots__ = ("before", "left", "others", "seen", "span", "theirs", "until")
+
+    def __init__(self, left: float, seen: float, until: float, theirs: float, span: float) -> None:
+        self.left, self.seen, self.until = left, seen, until
+        self.theirs, self.span = theirs, span
+        self.before = (0.0, 0.0)
+        self.others = 0.0
+
+    def follow(self, previous: _Allowance | None) -> None:
+        """Estimate the others' pace over this window and the one before."""
+        last = 0.0
+        if previous is not None:
+            last, self.before = previous.others, previous.before
+            if abs(self.until - previous.until) > SAME_WINDOW_SLACK_SECONDS:  # a new window
+                self.before = (previous.theirs, previous.span)
+        theirs, span = self.before[0] + self.theirs, self.before[1] + self.span
+        self.others = theirs / span if span >= MIN_ESTIMATE_SPAN_SECONDS else last
+
+    def room(self, now: float) -> float:
+        """Requests Zendesk allows the tap now, as far as the tap can tell."""
+        return self.left - self.others * max(now - self.seen, 0.0)
+
+
 class Throttle:
-    """Spaces the requests of one bucket so that at most `per_minute` start in any minute."""
+    """One rate bucket: at most `budget` requests in any 60 s, and no more than Zendesk allows.
+
+    A sliding window: a request starts at once while fewer than `budget` requests finished
+    in the last 60 s (or are still under way), else as soon as the oldest of them leaves the
+    window. A request counts from the moment it finished (answered or failed), the latest
+    moment Zendesk can have counted it, so the window is safe whether Zendesk counts in fixed
+    clock minutes or in sliding ones. `reserve_share` of the rate is never spent (left to the
+    account's other integrations). A bucket with a `parent` (the exports, whose requests also
+    count against the account's Core budget) waits for room in both.
+
+    The headers rule over the window (`observe`): when Zendesk reports fewer requests left
+    than the window thinks, because other integrations spend the same budget, no more than
+    that (less the reserve, for the account's budget, and less what the others are seen to
+    spend meanwhile) are sent until Zendesk's window resets.
+    """
 
     def __init__(
         self,
         per_minute: int,
         *,
+        reserve_share: float = 0.0,
+        parent: Throttle | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] = time.sleep,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
         if per_minute <= 0:
             msg = f"a request rate must be positive, not {per_minute}"
             raise ValueError(msg)
-        self.interval = 60.0 / per_minute
+        self.budget = max(per_minute - int(per_minute * reserve_share), 1)
+        self.parent = parent
         self._clock = clock
         self._sleep = sleep
-        self._next_slot = 0.0
-        self._lock = threading.Lock()
+        self._on_wait = on_wait  # told of each wait before it begins
+        self._lock: threading.Lock = parent._lock if parent is not None else threading.Lock()
+        self._finished: deque[float] = deque()  # when each request of the window finished
+        self._in_flight = 0
+        self._allowances: dict[str, _Allowance] = {}
 
     def wait(self) -> float:
-        """Block until this bucket may send, and take the slot; returns the seconds waited."""
+        """Block until a request may start, and count it; returns the seconds waited.
+
+        `sleep` returning true (a stop was asked) ends the wait early: the caller stops.
+        """
+        waited = 0.0
+        while True:
+            with self._lock:
+                delay = self._delay(self._clock())
+                if delay <= 0:
+                    self._start()
+                    return waited
+            if not waited and self._on_wait is not None:
+                self._on_wait(delay)
+            waited += delay
+            if self._sleep(delay):  # a stop was asked: the caller stops before sending
+                with self._lock:
+                    self._start()
+                return waited
+
+    def done(self) -> None:
+        """The request counted by the last `wait` finished (answered or failed): date it."""
+        with self._lock:
+            self._finish(self._clock())
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Spend no more than the budgets a response reports, whoever spent the rest.
+
+        The other integrations' pace is what Zendesk counted in its window (the 60 s before
+        the reset it names) beyond the tap's own requests of that time.
+        """
         with self._lock:
             now = self._clock()
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + self.interval
-        delay = slot - now
-        if delay > 0:
-            self._sleep(delay)
+            for budget in read_budgets(headers):
+                owner = self.parent if budget.name == ACCOUNT and self.parent else self
+                reserve = int(budget.limit * RESERVE_SHARE) if budget.name == ACCOUNT else 0
+                reset = WINDOW_SECONDS if budget.reset is None else budget.reset
+                reset = min(max(reset, 0.0), MAX_HEADER_WAIT_SECONDS)
+                span = max(WINDOW_SECONDS - reset, 0.0)
+                ours = owner._finished_since(now - span - RESET_ROUNDING_SECONDS)
+                theirs = budget.limit - budget.remaining - ours
+                allowance = _Allowance(
+                    budget.remaining - reserve, now, now + reset, max(theirs, 0), span
+                )
+                allowance.follow(owner._allowances.get(budget.name))
+                owner._allowances[budget.name] = allowance
+
+    # Under the lock ------------------------------------------------------------------
+
+    def _delay(self, now: float) -> float:
+        """Seconds until a request may start (0 or less: now)."""
+        delay = self._window_delay(now)
+        for allowance in self._allowances.values():  # past their reset, they say nothing
+            if allowance.until > now and allowance.room(now) < 1:
+                delay = max(delay, allowance.until - now)
+        if self.parent is not None:
+            delay = max(delay, self.parent._delay(now))
         return delay
 
-    def pause(self, seconds: float) -> None:
-        """Let no request of this bucket start within `seconds` from now (e.g. Retry-After)."""
-        with self._lock:
-            self._next_slot = max(self._next_slot, self._clock() + seconds)
+    def _window_delay(self, now: float) -> float:
+        finished = self._finished
+        while finished and finished[0] <= now - WINDOW_SECONDS:
+            finished.popleft()
+        # How many of the window's requests must leave it before one more fits.
+        excess = len(finished) + self._in_flight - self.budget + 1
+        if excess <= 0:
+            return 0.0
+        if excess > len(finished):  # the whole budget is under way at once: poll
+            return IN_FLIGHT_POLL_SECONDS
+        return finished[excess - 1] + WINDOW_SECONDS - now
 
-    def observe(self, headers: Mapping[str, str]) -> float:
-        """Slow down when a budget Zendesk reports runs low, whoever spent it.
+    def _finished_since(self, moment: float) -> int:
+        count = 0
+        for finished in reversed(self._finished):
+            if finished <= moment:
+                break
+            count += 1
+        return count
 
-        Returns the pause this response asked for (0 when there is room).
-        """
-        delay = budget_delay(headers)
-        if delay > 0:
-            self.pause(delay)
-        return delay
+    def _start(self) -> None:
+        self._in_flight += 1
+        for allowance in self._allowances.values():
+            allowance.left -= 1
+        if self.parent is not None:
+            self.parent._start()
+
+    def _finish(self, now: float) -> None:
+        self._in_flight = max(self._in_flight - 1, 0)
+        self._finished.append(now)
+        if self.parent is not None:
+            self.parent._finish(now)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import tap_zendesk_objects.client as client_module
+import tap_zendesk_objects.retries as retries
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.emulator.server import ACCESS_TOKEN, EMAIL, Emulator
@@ -278,18 +278,18 @@ def test_a_transient_error_that_never_ends_fails_naming_endpoint_and_status(
 ):
     """In process, with the backoff waits cut to zero: the real ones add up to minutes."""
     emu = emulator_factory(scale=0.2, fault_rate=1.0, fault_kinds=("503",))
-    monkeypatch.setattr(client_module, "retry_backoff", lambda _failures: 0.0)
+    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     tap = TapZendeskObjects(config=base_config(emu), parse_env_config=False)
     with pytest.raises(ZendeskAPIError) as caught:
         list(tap.streams["groups"].get_records(None))
     message = str(caught.value)
     assert message.startswith("GET /api/v2/groups: 503 ")
-    assert f"still failing after {client_module.MAX_TRIES} tries" in message
-    assert emu.request_counts()["/api/v2/groups"] == client_module.MAX_TRIES
+    assert f"still failing after {retries.MAX_TRIES} tries" in message
+    assert emu.request_counts()["/api/v2/groups"] == retries.MAX_TRIES
 
 
 def test_an_unreachable_host_fails_the_same_way(monkeypatch):
-    monkeypatch.setattr(client_module, "retry_backoff", lambda _failures: 0.0)
+    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     config = {"subdomain": "acme", "access_token": "x" * 20, "api_url": "http://127.0.0.1:9"}
     tap = TapZendeskObjects(config={**config, **FAST_RATES}, parse_env_config=False)
     with pytest.raises(ZendeskAPIError, match=r"GET /api/v2/groups: connection failed"):

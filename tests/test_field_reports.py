@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-import tap_zendesk_objects.client as client_module
+import tap_zendesk_objects.retries as retries
 from tap_zendesk_objects.outcomes import StreamFailedError
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tap_zendesk_objects.timeutil import epoch_to_iso
@@ -155,14 +155,14 @@ def test_pagination_that_contradicts_itself_is_retried(emulator, tmp_path):
 
 def test_pages_that_never_come_back_well_formed_fail_that_stream_by_name(emulator, monkeypatch):
     """In process, with the backoff waits cut to zero: the real ones add up to minutes."""
-    monkeypatch.setattr(client_module, "retry_backoff", lambda _failures: 0.0)
+    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     emulator.scripts.add("/api/v2/groups", body={"count": 0})
     tap = TapZendeskObjects(config=config(emulator), parse_env_config=False)
     with pytest.raises(StreamFailedError) as caught:
         list(tap.streams["groups"].get_records(None))
     assert str(caught.value) == (
         "GET /api/v2/groups: a 200 without its `groups` list: "
-        f"still failing after {client_module.MAX_TRIES} tries"
+        f"still failing after {retries.MAX_TRIES} tries"
     )
 
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-import tap_zendesk_objects.client as client_module
+import tap_zendesk_objects.retries as retries
 from tap_zendesk_objects.outcomes import StreamFailedError
 from tap_zendesk_objects.page_size import AdaptivePageSize
 from tap_zendesk_objects.tap import TapZendeskObjects
@@ -192,7 +192,7 @@ def test_the_page_size_halves_to_a_floor_and_grows_back_to_the_setting():
 
 def test_an_export_that_times_out_even_at_the_floor_names_export_page_size(emulator, monkeypatch):
     """In process, with the backoff waits cut to zero: the real ones add up to minutes."""
-    monkeypatch.setattr(client_module, "retry_backoff", lambda _failures: 0.0)
+    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     gateway = {"error": "GatewayTimeout", "description": "Gateway timeout"}
     emulator.scripts.add("/api/v2/incremental/organizations", status=504, body=gateway)
     tap = TapZendeskObjects(config=config(emulator), parse_env_config=False)

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-import tap_zendesk_objects.client as client_module
+import tap_zendesk_objects.retries as retries
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.tap import TapZendeskObjects
@@ -287,15 +287,15 @@ def test_a_token_endpoint_that_keeps_failing_is_retried_then_named(
     catalog = select(discover(tmp_path, api_token_config(emu)), {"groups"})
     emu.fault_rate, emu.fault_kinds = 1.0, ("503",)
     emu.reset_counts()
-    monkeypatch.setattr(client_module, "retry_backoff", lambda _failures: 0.0)
+    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     config = {**oauth_config(emu), **FAST_RATES}
     tap = TapZendeskObjects(config=config, catalog=catalog, parse_env_config=False)
     with pytest.raises(ZendeskAPIError) as caught:
         list(tap.streams["groups"].get_records(None))
     message = str(caught.value)
     assert message.startswith("POST /oauth/tokens: 503 ")
-    assert message.endswith(f"still failing after {client_module.MAX_TRIES} tries")
-    assert emu.request_counts() == {"/oauth/tokens": client_module.MAX_TRIES}
+    assert message.endswith(f"still failing after {retries.MAX_TRIES} tries")
+    assert emu.request_counts() == {"/oauth/tokens": retries.MAX_TRIES}
     assert CLIENT_SECRET not in message
 
 

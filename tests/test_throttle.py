@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import email.utils
+import bisect
 import json
 import math
-import time
+import random
 from pathlib import Path
 
 import pytest
 import requests
 
-from tap_zendesk_objects.client import (
-    MAX_TRIES,
-    RETRY_BACKOFF_BASE_SECONDS,
-    RETRY_BACKOFF_CAP_SECONDS,
-    retry_backoff,
-)
 from tap_zendesk_objects.responses import error_text, error_title
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tap_zendesk_objects.throttle import (
     Budget,
     Throttle,
-    budget_delay,
     read_budgets,
-    retry_after_seconds,
 )
 
 
@@ -46,38 +38,153 @@ class FakeClock:
 SAMPLE_CATALOG = Path(__file__).parents[1] / "catalog.sample.json"
 
 
-def make(per_minute: int) -> tuple[Throttle, FakeClock]:
+def make(per_minute: int, **kwargs) -> tuple[Throttle, FakeClock]:
     clock = FakeClock()
-    return Throttle(per_minute, clock=clock, sleep=clock.sleep), clock
+    return Throttle(per_minute, clock=clock, sleep=clock.sleep, **kwargs), clock
 
 
-def test_requests_are_spaced_evenly():
+def send(throttle: Throttle, clock: FakeClock, seconds: float = 0.0) -> float:
+    """One request through the throttle, taking `seconds`; returns the wait before it."""
+    waited = throttle.wait()
+    clock.now += seconds
+    throttle.done()
+    return waited
+
+
+def test_a_bucket_spends_its_budget_at_once_then_waits_for_the_window():
     throttle, clock = make(10)
-    waits = [throttle.wait() for _ in range(4)]
-    assert waits == pytest.approx([0, 6, 6, 6])
-    assert clock.now == pytest.approx(1018)
+    assert [send(throttle, clock) for _ in range(10)] == [0] * 10
+    assert clock.now == 1000  # ten requests, no wait
+    assert send(throttle, clock) == pytest.approx(60)  # the oldest leaves the window
+    assert [send(throttle, clock) for _ in range(9)] == [0] * 9
+    assert send(throttle, clock) == pytest.approx(60)
 
 
-def test_time_already_spent_counts_towards_the_spacing():
-    throttle, clock = make(10)
-    throttle.wait()
-    clock.now += 4  # the request and its records took 4 s
-    assert throttle.wait() == pytest.approx(2)
+def test_the_window_slides_with_each_request_and_counts_from_its_end():
+    throttle, clock = make(3)
+    send(throttle, clock, seconds=2)  # finishes at 1002
     clock.now += 10
-    assert throttle.wait() == 0
+    send(throttle, clock, seconds=1)  # finishes at 1013
+    send(throttle, clock)  # at 1013
+    assert send(throttle, clock) == pytest.approx(1062 - 1013)  # 60 s after the first ended
+    assert clock.now == pytest.approx(1062)
+    assert send(throttle, clock) == pytest.approx(1073 - 1062)  # then after the second
+    clock.now += 100  # a quiet spell empties the window
+    assert [send(throttle, clock) for _ in range(3)] == [0, 0, 0]
 
 
-def test_pause_pushes_the_next_request_back_but_never_forward():
-    throttle, _clock = make(200)
-    throttle.pause(5)
-    assert throttle.wait() == pytest.approx(5)
-    throttle.pause(0.01)  # shorter than the spacing: the spacing wins
-    assert throttle.wait() == pytest.approx(0.3)
+def test_a_request_under_way_holds_its_place():
+    throttle, clock = make(2)
+    throttle.wait()  # under way, not finished
+    send(throttle, clock)
+    assert throttle.wait() > 0  # two in the window, one of them still open
+
+
+def test_the_core_bucket_keeps_a_reserve_the_others_do_not():
+    assert Throttle(200, reserve_share=0.05).budget == 190
+    assert Throttle(700, reserve_share=0.05).budget == 665
+    assert Throttle(10).budget == 10
+    assert Throttle(1, reserve_share=0.05).budget == 1
+
+
+def test_export_requests_count_against_the_core_budget_too():
+    core, clock = make(5)
+    exports = Throttle(10, parent=core, clock=clock, sleep=clock.sleep)
+    assert [send(exports, clock) for _ in range(3)] == [0, 0, 0]
+    assert [send(core, clock) for _ in range(2)] == [0, 0]
+    assert send(core, clock) == pytest.approx(60)  # five in the Core window: three exports
+    clock.now += 100
+    assert [send(exports, clock) for _ in range(5)] == [0] * 5
+    assert send(exports, clock) == pytest.approx(60)  # Core is full, though exports are not
 
 
 def test_non_positive_rates_are_refused():
     with pytest.raises(ValueError, match="positive"):
         Throttle(0)
+
+
+def test_a_stop_ends_the_wait_early():
+    clock = FakeClock()
+    throttle = Throttle(1, clock=clock, sleep=lambda seconds: True)  # Event.wait: set
+    throttle.wait()
+    throttle.done()
+    assert throttle.wait() == pytest.approx(60)  # it would have waited, but returned at once
+    assert clock.now == 1000
+
+
+# Zendesk's minute has just begun: nothing tells how fast the others spend yet.
+ACCOUNT_HEADERS = {"X-Rate-Limit": "200", "ratelimit-reset": "59"}
+
+
+def test_headers_rule_when_zendesk_reports_less_than_the_window_thinks():
+    throttle, clock = make(200, reserve_share=0.05)
+    send(throttle, clock)
+    # Other integrations spent most of the minute: 13 left, 10 of them the reserve.
+    throttle.observe({**ACCOUNT_HEADERS, "X-Rate-Limit-Remaining": "13"})
+    assert [send(throttle, clock) for _ in range(3)] == [0, 0, 0]
+    assert send(throttle, clock) == pytest.approx(59)  # until Zendesk's window resets
+    assert [send(throttle, clock) for _ in range(5)] == [0] * 5  # the window has room again
+
+
+def test_an_old_answer_counts_what_the_others_spent_since():
+    throttle, clock = make(200, reserve_share=0.05)
+    send(throttle, clock)
+    # Half-way through Zendesk's minute, 109 left: the others spent 90 in 30 s. The tap
+    # then waits 20 s for another bucket, while they spend 60 more: 39 are left to it now.
+    headers = {"X-Rate-Limit": "200", "X-Rate-Limit-Remaining": "109", "ratelimit-reset": "30"}
+    throttle.observe(headers)
+    clock.now += 20
+    assert [send(throttle, clock) for _ in range(39)] == [0] * 39
+    assert send(throttle, clock) == pytest.approx(10)  # none until the reset
+
+
+def test_plenty_reported_leaves_the_window_in_charge():
+    throttle, clock = make(10)
+    throttle.observe({**ACCOUNT_HEADERS, "X-Rate-Limit-Remaining": "199"})
+    assert [send(throttle, clock) for _ in range(10)] == [0] * 10
+    assert send(throttle, clock) == pytest.approx(60)  # the window, not the headers
+
+
+def test_endpoint_budgets_have_no_reserve_and_the_account_budget_goes_to_core():
+    core, clock = make(200, reserve_share=0.05)
+    users = Throttle(20, parent=core, clock=clock, sleep=clock.sleep)
+    send(users, clock)
+    users.observe(
+        {
+            "X-Rate-Limit": "200",
+            "X-Rate-Limit-Remaining": "150",
+            "Zendesk-RateLimit-incremental-exports-cursor": "total=20; remaining=2; resets=59",
+        }
+    )
+    assert [send(users, clock) for _ in range(2)] == [0, 0]  # both of the two left
+    assert send(users, clock) == pytest.approx(59)
+    assert send(core, clock) == 0  # the users budget is not Core's
+    core.observe({**ACCOUNT_HEADERS, "X-Rate-Limit-Remaining": "10"})  # only the reserve left
+    assert send(users, clock) == pytest.approx(59)  # exports wait for Core too
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Rate-Limit": "abc", "X-Rate-Limit-Remaining": "1"},
+        {"X-Rate-Limit-Remaining": "1"},
+        {"X-Rate-Limit": "0", "X-Rate-Limit-Remaining": "0"},
+        {"zendesk-ratelimit-tickets-index": "garbage"},
+    ],
+)
+def test_missing_or_garbled_headers_ask_for_nothing(headers):
+    throttle, clock = make(10)
+    throttle.observe(headers)
+    assert [send(throttle, clock) for _ in range(10)] == [0] * 10
+
+
+def test_a_budget_without_reset_waits_a_minute_and_an_absurd_reset_is_capped():
+    throttle, clock = make(10)
+    throttle.observe({"X-Rate-Limit": "200", "X-Rate-Limit-Remaining": "0"})
+    assert send(throttle, clock) == pytest.approx(60)
+    throttle.observe({"Zendesk-RateLimit-x": f"total=10; remaining=0; resets={10**9}"})
+    assert send(throttle, clock) == pytest.approx(900)
 
 
 @pytest.mark.parametrize(
@@ -109,122 +216,103 @@ def test_the_tightest_remaining_wins_and_endpoint_budgets_are_read_too():
     budgets = {b.name: b for b in read_budgets(headers)}
     assert budgets["account"] == Budget("account", 700, 640, 20.0)
     assert budgets["incremental-exports"] == Budget("incremental-exports", 10, 1, 30.0)
-    # Plenty left of the account budget, one export left for 30 s: wait half of it.
-    assert budget_delay(headers) == pytest.approx(15)
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {},
-        {"X-Rate-Limit": "abc", "X-Rate-Limit-Remaining": "1"},
-        {"X-Rate-Limit-Remaining": "1"},
-        {"X-Rate-Limit": "0", "X-Rate-Limit-Remaining": "0"},
-        {"zendesk-ratelimit-tickets-index": "garbage"},
-    ],
-)
-def test_missing_or_garbled_headers_ask_for_nothing(headers):
-    assert budget_delay(headers) == 0
+class ZendeskBudget:
+    """Zendesk's budget on the fake clock, counted per clock minute (fixed) or over the last
+    60 s (sliding). Another integration spends `others` a minute of it, evenly, and is never
+    refused: whatever the tap takes early in a window, the others still take later."""
 
-
-def test_budget_delay_grows_as_the_budget_runs_low():
-    # Core 200/min: room above 20% (40), spread below it, the last 5% (10) left to others.
-    assert Budget("a", 200, 41, 30).delay() == 0
-    low = [Budget("a", 200, remaining, 30).delay() for remaining in (40, 30, 20, 11)]
-    assert low == sorted(low)
-    assert low[0] == pytest.approx(30 / 31)
-    assert Budget("a", 200, 10, 30).delay() == 30
-    assert Budget("a", 200, 0, 30).delay() == 30
-    # Exports 10/min: no reserve, every request of the window is usable.
-    assert Budget("e", 10, 1, 12).delay() == pytest.approx(6)
-    assert Budget("e", 10, 0, 12).delay() == 12
-    # No reset named: a minute; an absurd one is capped.
-    assert Budget("e", 10, 0, None).delay() == 60
-    assert Budget("e", 10, 0, 10**9).delay() == 900
-
-
-def test_observe_slows_the_bucket_down():
-    throttle, _clock = make(200)
-    throttle.wait()
-    assert throttle.observe({"X-Rate-Limit": "200", "X-Rate-Limit-Remaining": "199"}) == 0
-    assert throttle.wait() == pytest.approx(0.3)
-    throttle.observe(
-        {"X-Rate-Limit": "200", "X-Rate-Limit-Remaining": "3", "rate-limit-reset": "42"}
-    )
-    assert throttle.wait() == pytest.approx(42)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("1", 1.0), ("2.5", 2.5), (" 93 ", 93.0), ("-4", 0.0), ("soon", 60.0), ("", 60.0)],
-)
-def test_retry_after(value, expected):
-    assert retry_after_seconds({"Retry-After": value}, 60.0) == expected
-
-
-def test_retry_after_any_case_missing_or_a_date():
-    assert retry_after_seconds({"retry-after": "7"}, 60.0) == 7
-    assert retry_after_seconds({"RETRY-AFTER": "8"}, 60.0) == 8
-    assert retry_after_seconds({}, 60.0) == 60
-    in_30s = email.utils.formatdate(time.time() + 30, usegmt=True)
-    assert 25 <= retry_after_seconds({"Retry-After": in_30s}, 60.0) <= 31
-
-
-def test_retry_backoff_is_short_doubling_capped_and_bounded():
-    for failures in range(1, 30):
-        ceiling = min(RETRY_BACKOFF_BASE_SECONDS * 2 ** (failures - 1), RETRY_BACKOFF_CAP_SECONDS)
-        assert ceiling / 2 <= retry_backoff(failures) <= ceiling
-    worst = sum(
-        min(RETRY_BACKOFF_BASE_SECONDS * 2 ** (n - 1), RETRY_BACKOFF_CAP_SECONDS)
-        for n in range(1, MAX_TRIES)
-    )
-    assert 60 <= worst <= 300  # gives a flaky network minutes, never hours
-
-
-class FixedWindowServer:
-    """Zendesk's budget as the emulator keeps it: `limit` requests per clock minute."""
-
-    def __init__(self, clock: FakeClock, limit: int, others_per_window: int = 0) -> None:
-        self.clock, self.limit, self.others = clock, limit, others_per_window
-        self.window, self.used = -1, 0
+    def __init__(self, clock: FakeClock, limit: int, others: int = 0, *, sliding: bool) -> None:
+        self.clock, self.limit, self.others, self.sliding = clock, limit, others, sliding
+        self.times: list[float] = []  # every request counted, the tap's and the others'
+        self.next_other = 0.0
         self.served = self.refused = 0
 
     def request(self) -> dict[str, str]:
-        window = int(self.clock.now // 60)
-        if window != self.window:  # other integrations spend their share at the window start
-            self.window, self.used = window, min(self.others, self.limit)
-        reset = str(max(1, math.ceil((window + 1) * 60 - self.clock.now)))
-        if self.used >= self.limit:
+        now = self.clock.now
+        while self.others and self.next_other <= now:
+            self.times.append(self.next_other)
+            self.next_other += 60 / self.others
+        if self.sliding:
+            first = bisect.bisect_right(self.times, now - 60)
+            reset = self.times[first] + 60 - now if first < len(self.times) else 60
+        else:
+            first = bisect.bisect_left(self.times, now // 60 * 60)
+            reset = now // 60 * 60 + 60 - now
+        remaining = self.limit - (len(self.times) - first)
+        if remaining <= 0:
             self.refused += 1
-            return {"Retry-After": reset}
-        self.used += 1
+            return {"Retry-After": str(math.ceil(reset))}
+        self.times.append(now)
         self.served += 1
         return {
             "X-Rate-Limit": str(self.limit),
-            "X-Rate-Limit-Remaining": str(self.limit - self.used),
-            "ratelimit-reset": reset,
+            "X-Rate-Limit-Remaining": str(remaining - 1),
+            "ratelimit-reset": str(math.ceil(reset)),
         }
 
 
-@pytest.mark.parametrize(
-    ("rate", "limit", "others"),
-    [(10, 10, 0), (10, 10, 6), (200, 200, 0), (200, 200, 150), (200, 200, 195)],
-)
-def test_the_throttle_avoids_429s_even_when_others_spend_the_budget(rate, limit, others):
-    throttle, clock = make(rate)
-    server = FixedWindowServer(clock, limit, others)
+def simulate(throttle: Throttle, zendesk: ZendeskBudget, clock: FakeClock, seed: int | None):
+    """20 minutes of requests; with a seed, now and then a wait for another bucket."""
+    rng = random.Random(seed)
+    clock.now = 1000.5  # mid-minute: a fixed minute starts at 1020
     while clock.now < 1000 + 20 * 60:
         throttle.wait()
-        headers = server.request()
+        clock.now += 0.01  # Zendesk counts the request while it is under way
+        headers = zendesk.request()
+        throttle.done()
         if "Retry-After" in headers:
-            throttle.pause(float(headers["Retry-After"]))
+            clock.now += float(headers["Retry-After"])
         else:
             throttle.observe(headers)
-        clock.now += 0.01  # the request itself
-    assert server.refused == 0
-    # ... and it still uses what the others leave, but the reserve.
-    usable = max(limit - others - int(limit * 0.05), 0) * 20
-    assert server.served >= usable * 0.75
+        if seed is not None and rng.random() < 0.05:
+            clock.now += rng.uniform(1, 40)
+
+
+CASES = [
+    (10, 10, 0, 0, False),
+    (10, 10, 0, 0, True),
+    (200, 200, 0, 0.05, False),
+    (200, 200, 0, 0.05, True),
+    (10, 10, 6, 0, False),
+    (200, 200, 160, 0.05, False),
+    (200, 200, 100, 0.05, False),
+]
+
+
+@pytest.mark.parametrize(("rate", "limit", "others", "reserve", "sliding"), CASES)
+def test_no_429_whether_zendesk_counts_fixed_or_sliding_minutes(
+    rate, limit, others, reserve, sliding
+):
+    """Others spending the budget too: tested where Zendesk counts clock minutes, as its
+    `resets` header says it does (with a sliding count they may take the last requests of
+    a window between two of the tap's, which then waits out a 429)."""
+    throttle, clock = make(rate, reserve_share=reserve)
+    zendesk = ZendeskBudget(clock, limit, others, sliding=sliding)
+    simulate(throttle, zendesk, clock, seed=None)
+    assert zendesk.refused == 0
+    # ... and it spends what the others leave, but the reserve.
+    usable = min(limit - others - int(limit * reserve), throttle.budget) * 20
+    assert zendesk.served >= usable * 0.9
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("rate", "limit", "others", "reserve", "sliding"), CASES)
+def test_no_429_after_waiting_for_other_buckets(rate, limit, others, reserve, sliding, seed):
+    throttle, clock = make(rate, reserve_share=reserve)
+    zendesk = ZendeskBudget(clock, limit, others, sliding=sliding)
+    simulate(throttle, zendesk, clock, seed=seed)
+    assert zendesk.refused == 0
+
+
+def test_a_sync_waits_only_the_windows_its_requests_need():
+    """25 export requests at 10 a minute: two windows of 60 s, whatever the pages cost."""
+    throttle, clock = make(10)
+    started = clock.now
+    for _ in range(25):
+        send(throttle, clock, seconds=0.2)
+    assert clock.now - started <= 2 * 60 + 25 * 0.2
 
 
 def test_error_text_reads_all_four_zendesk_shapes():
@@ -253,25 +341,30 @@ def test_error_text_reads_all_four_zendesk_shapes():
 
 
 @pytest.mark.parametrize(
-    ("settings", "intervals"),
+    ("settings", "budgets"),
     [
-        ({}, {"groups": 0.3, "tickets": 6.0, "ticket_events": 6.0, "users": 3.0}),
+        ({}, {"groups": 190, "tickets": 10, "ticket_events": 10, "users": 20}),
         (
             {"users_export_requests_per_minute": 60, "incremental_requests_per_minute": 30},
-            {"groups": 0.3, "tickets": 2.0, "organizations": 2.0, "users": 1.0},
+            {"groups": 190, "tickets": 30, "organizations": 30, "users": 60},
         ),
     ],
 )
-def test_each_stream_spends_its_own_zendesk_budget(settings, intervals):
+def test_each_stream_spends_its_own_zendesk_budget(settings, budgets):
     # The users cursor export has a budget of its own (20 a minute), apart from the 10 a
-    # minute that the other incremental exports share; lists spend the Core API budget.
+    # minute that the other incremental exports share; lists spend the Core API budget
+    # (200 a minute less a 5% reserve), and so do the exports, as Zendesk counts them.
     tap = TapZendeskObjects(
         config={"subdomain": "acme", "access_token": "t0ken-value", **settings},
         catalog=json.loads(SAMPLE_CATALOG.read_text()),  # with a catalog nothing is read
         parse_env_config=False,
     )
     streams = tap.streams
-    for name, interval in intervals.items():
-        assert streams[name].throttle.interval == pytest.approx(interval), name
+    for name, budget in budgets.items():
+        assert streams[name].throttle.budget == budget, name
     assert streams["tickets"].throttle is streams["ticket_events"].throttle
     assert streams["users"].throttle is not streams["tickets"].throttle
+    core = streams["groups"].throttle
+    assert streams["users"].throttle.parent is core
+    assert streams["tickets"].throttle.parent is core
+    assert core.parent is None

@@ -194,12 +194,18 @@ class _Bucket:
         self.window = 0
         self.used = 0
 
-    def state(self, limit: int, now: float) -> tuple[int, int]:
+    def state(self, limit: int, now: float, others_per_minute: int = 0) -> tuple[int, int]:
+        """(remaining, seconds to reset) of this clock minute's budget.
+
+        `others_per_minute`: requests another integration of the account spends in each
+        minute, evenly over it, in the same budget.
+        """
         window = int(now // 60)
         if window != self.window:
             self.window, self.used = window, 0
+        others = int(others_per_minute * (now - window * 60) / 60)
         reset = max(1, math.ceil((window + 1) * 60 - now))
-        return max(0, limit - self.used), reset
+        return max(0, limit - self.used - others), reset
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -273,6 +279,8 @@ class Emulator:
         fault_kinds: Sequence[str] = FAULT_KINDS,
         role: str = "admin",
         token_lifetime: float | None = None,
+        other_core_per_minute: int = 0,
+        fault_retry_after: int = 1,
     ) -> None:
         self.account = account
         self.port = port
@@ -281,7 +289,11 @@ class Emulator:
         self.core_per_minute = core_per_minute
         self.incremental_per_minute = incremental_per_minute
         self.users_cursor_per_minute = users_cursor_per_minute
+        # Another integration of the account spending this many Core requests a minute
+        # (evenly): the headers report it, and with rate limits on it leaves the tap less.
+        self.other_core_per_minute = other_core_per_minute
         self.fault_rate = fault_rate
+        self.fault_retry_after = fault_retry_after  # Retry-After of an injected 429
         self.slow_seconds = slow_seconds
         self.unknown_subdomain = unknown_subdomain
         self.role = role  # "agent": the credentials are an agent's, not an admin's
@@ -405,7 +417,8 @@ class Emulator:
             elif fault == "truncated":
                 truncate = True
             elif fault == "429":
-                raise _HTTPError(429, self._limit_body(path), {"Retry-After": "1"})
+                retry_after = {"Retry-After": str(self.fault_retry_after)}
+                raise _HTTPError(429, self._limit_body(path), retry_after)
             elif fault is not None:
                 raise _HTTPError(int(fault), _STATUS_TEXT[int(fault)])
             if h.command == "POST":
@@ -511,6 +524,16 @@ class Emulator:
             buckets.append(self._buckets["incremental"])
         return buckets
 
+    def _state(self, bucket: _Bucket, now: float) -> tuple[int, int]:
+        others = self.other_core_per_minute if bucket.name == "core" else 0
+        return bucket.state(self._limit(bucket), now, others)
+
+    def reset_rate_windows(self) -> None:
+        """Forget what the current minute's budgets hold, as if the next minute had begun."""
+        with self._lock:
+            for bucket in self._buckets.values():
+                bucket.used = 0
+
     def _limit(self, bucket: _Bucket) -> int:
         return {
             "core": self.core_per_minute,
@@ -534,7 +557,7 @@ class Emulator:
     def _consume(self, buckets: list[_Bucket], path: str) -> None:
         now = time.time()
         with self._lock:
-            states = [b.state(self._limit(b), now) for b in buckets]
+            states = [self._state(b, now) for b in buckets]
             if self.rate_limits:
                 for (remaining, reset), _b in zip(states, buckets, strict=True):
                     if remaining <= 0:
@@ -548,7 +571,7 @@ class Emulator:
         with self._lock:
             for b in buckets:
                 limit = self._limit(b)
-                remaining, reset = b.state(limit, now)
+                remaining, reset = self._state(b, now)
                 if not self.rate_limits:
                     remaining = limit  # limits off: a budget nothing spends
                 if b.header is None:

@@ -1,0 +1,202 @@
+"""Pacing under Zendesk's default limits against no limits at all (issue 15).
+
+For each scale: a full sync, then a scheduled sync from its state after 10 changes, each
+(a) with no limits anywhere (the emulator's off, the tap's rates lifted) and (b) with the
+emulator enforcing Zendesk's defaults (Core 200/min, incremental exports 10/min, users
+export 20/min) and the tap at its defaults. The target for (b): its wall time at most (a)'s
+plus the 60 s windows its requests force (per bucket, ceil(n / budget) - 1; the largest
+counts; Core's budget net of its 5% reserve) plus 4 s, with no 429. The scheduled run starts
+a window after the full run (the emulator forgets the minute the full run ended in). A last
+case: another integration spends 80% of the Core budget, and the emulator's headers say so.
+
+The catalog is the tap's default selection (Segment's collections), as a scheduled
+production run has it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tap_zendesk_objects.client import CORE_BUCKET, INCREMENTAL_BUCKET, USERS_EXPORT_BUCKET
+from tap_zendesk_objects.config import (
+    DEFAULT_CORE_RATE,
+    DEFAULT_INCREMENTAL_RATE,
+    DEFAULT_USERS_EXPORT_RATE,
+)
+from tap_zendesk_objects.throttle import RESERVE_SHARE
+from tests.emulator.account import Account
+from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
+from tests.emulator.server import SUBDOMAIN, Emulator
+
+START_DATE = "2000-01-01T00:00:00Z"
+UNPACED = {
+    "max_requests_per_minute": 10_000_000,
+    "incremental_requests_per_minute": 10_000_000,
+    "users_export_requests_per_minute": 10_000_000,
+}
+BUDGETS = {
+    CORE_BUCKET: DEFAULT_CORE_RATE - int(DEFAULT_CORE_RATE * RESERVE_SHARE),
+    INCREMENTAL_BUCKET: DEFAULT_INCREMENTAL_RATE,
+    USERS_EXPORT_BUCKET: DEFAULT_USERS_EXPORT_RATE,
+}
+SLACK_SECONDS = 4.0
+OTHERS_SHARE = 0.8
+
+
+def bucket_of(path: str) -> str:
+    """The tap's budget for an endpoint (every request also counts against Core)."""
+    if path == "/api/v2/incremental/users/cursor":
+        return USERS_EXPORT_BUCKET
+    return INCREMENTAL_BUCKET if path.startswith("/api/v2/incremental/") else CORE_BUCKET
+
+
+def per_bucket(counts: dict[str, int]) -> dict[str, int]:
+    """Requests per bucket; `core` counts them all, as Zendesk's account budget does."""
+    buckets = dict.fromkeys(BUDGETS, 0)
+    for path, n in counts.items():
+        if path == TOKEN_PATH:
+            continue  # token requests are in no budget
+        buckets[bucket_of(path)] += n
+        if bucket_of(path) != CORE_BUCKET:
+            buckets[CORE_BUCKET] += n
+    return buckets
+
+
+def forced_seconds(buckets: dict[str, int]) -> float:
+    """The windows the largest bucket forces: (ceil(n / budget) - 1) x 60 s."""
+    return max((max(math.ceil(n / BUDGETS[b]) - 1, 0) * 60.0 for b, n in buckets.items()))
+
+
+def run(workdir: Path, config: dict, catalog: dict, state: dict | None) -> tuple[float, dict]:
+    """One tap run, stdout to a file; (wall seconds, final state)."""
+    paths = {name: workdir / f"{name}.json" for name in ("config", "catalog", "state")}
+    paths["config"].write_text(json.dumps(config))
+    paths["catalog"].write_text(json.dumps(catalog))
+    args = [sys.executable, "-m", "tap_zendesk_objects"]
+    args += ["--config", str(paths["config"]), "--catalog", str(paths["catalog"])]
+    if state is not None:
+        paths["state"].write_text(json.dumps(state))
+        args += ["--state", str(paths["state"])]
+    out, err = workdir / "out.jsonl", workdir / "err.log"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        started = time.perf_counter()
+        code = subprocess.run(args, stdout=stdout, stderr=stderr, check=False).returncode
+        wall = time.perf_counter() - started
+    if code != 0:
+        sys.exit(f"tap failed ({code}):\n{err.read_text(errors='replace')[-2000:]}")
+    return wall, last_state(out)
+
+
+def last_state(path: Path) -> dict:
+    """The value of the last STATE message in a file of Singer messages."""
+    with path.open("rb") as lines:
+        lines.seek(max(path.stat().st_size - (1 << 20), 0))
+        states = [line for line in lines.read().splitlines() if b'"type":"STATE"' in line]
+    return json.loads(states[-1])["value"]
+
+
+def measure(emulator: Emulator, workdir: Path, config: dict, catalog: dict, state: Any) -> dict:
+    emulator.reset_rate_windows()  # a window after any earlier run
+    emulator.reset_counts()
+    wall, final = run(workdir, config, catalog, state)
+    buckets = per_bucket(emulator.request_counts())
+    log = (workdir / "err.log").read_text(errors="replace")
+    return {
+        "wall": round(wall, 1),
+        "requests": buckets,
+        "waits": {b: log.count(f"Rate budget '{b}' spent for now") for b in BUDGETS},
+        "429": emulator.status_counts().get(429, 0),
+        "forced": forced_seconds(buckets),
+        "state": final,
+    }
+
+
+def one_mode(
+    scale: float, workdir: Path, limited: bool, others: float = 0.0, every_stream: bool = False
+) -> dict:
+    """A full sync and a scheduled one after 10 changes, on a fresh account."""
+    account = Account(scale=scale, seed=1)
+    account.warm()
+    options: dict[str, Any] = {"rate_limits": limited}
+    if others:
+        options["other_core_per_minute"] = int(DEFAULT_CORE_RATE * others)
+    with Emulator(account, **options) as emulator:
+        config = {
+            "subdomain": SUBDOMAIN,
+            "api_url": emulator.base_url,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "start_date": START_DATE,
+            **({} if limited else UNPACED),
+        }
+        (workdir / "config.json").write_text(json.dumps(config))
+        discover = [sys.executable, "-m", "tap_zendesk_objects", "--discover"]
+        discover += ["--config", str(workdir / "config.json")]
+        catalog = json.loads(subprocess.run(discover, capture_output=True, check=True).stdout)
+        for entry in catalog["streams"] if every_stream else []:
+            for metadata in entry["metadata"]:
+                if metadata["breadcrumb"] == []:
+                    metadata["metadata"]["selected"] = True
+        full = measure(emulator, workdir, config, catalog, None)
+        if others:
+            return {"full": full}
+        account.update_tickets(5)
+        account.update_users(3)
+        account.update_organizations(2)
+        scheduled = measure(emulator, workdir, config, catalog, full["state"])
+    return {"full": full, "scheduled": scheduled}
+
+
+def pacing(scales: list[float], workdir: Path, *, busy_only: bool = False) -> dict[str, Any]:
+    """Every case, printed as a table; the figures are returned too."""
+    figures: dict[str, Any] = {}
+    print("\n3. Pacing: (a) no limits anywhere, (b) Zendesk's default limits, tap at defaults")
+    print("   requests per bucket: core (every request) / incremental exports / users export")
+    print(f"   {'case':<22} {'(a) s':>6} {'(b) s':>6} {'target':>6}  {'requests':<12} 429")
+    for scale in [] if busy_only else scales:
+        a = one_mode(scale, workdir, limited=False)
+        b = one_mode(scale, workdir, limited=True)
+        for kind in ("full", "scheduled"):
+            target = a[kind]["wall"] + b[kind]["forced"] + SLACK_SECONDS
+            within = b[kind]["wall"] <= target and b[kind]["429"] == 0
+            figures[f"scale {scale:g} {kind}"] = {
+                "a": {k: v for k, v in a[kind].items() if k != "state"},
+                "b": {k: v for k, v in b[kind].items() if k != "state"},
+                "target": round(target, 1),
+                "within": within,
+            }
+            print(
+                f"   scale {scale:g} {kind:<14} {a[kind]['wall']:>6.1f} {b[kind]['wall']:>6.1f} "
+                f"{target:>6.1f}  {'/'.join(map(str, b[kind]['requests'].values())):<12} "
+                f"{b[kind]['429']}{'' if within else '  OVER TARGET'}"
+            )
+    scale = max(scales)  # the most Core requests: more than the others leave in a minute
+    busy = one_mode(scale, workdir, limited=True, others=OTHERS_SHARE)["full"]
+    figures["others spend 80% of Core"] = {k: v for k, v in busy.items() if k != "state"}
+    print(
+        f"   scale {scale:g} full, another integration spending 80% of Core: "
+        f"{busy['wall']:.1f} s, requests {'/'.join(map(str, busy['requests'].values()))}, "
+        f"waits of 1 s or more {'/'.join(map(str, busy['waits'].values()))}, {busy['429']} x 429"
+    )
+    return figures
+
+
+def main() -> None:
+    """`python -m benchmarks.pacing [SCALES [JSON]]`: these cases alone."""
+    import tempfile
+
+    scales = [float(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1,5").split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = pacing(scales, Path(tmp), busy_only="--busy-only" in sys.argv)
+    if len(sys.argv) > 2 and sys.argv[2].endswith(".json"):
+        Path(sys.argv[2]).write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
