@@ -1,11 +1,11 @@
 """The demo behind `scripts/demo`: the main job into an embedded PostgreSQL, then a table list.
 
 Starts the local Zendesk emulator (a demo account with Zendesk's default rate limits, read with
-OAuth client credentials whose tokens last 5 seconds, so the log shows the tap renewing them) unless
-TAP_ZENDESK_OBJECTS_SUBDOMAIN with TAP_ZENDESK_OBJECTS_CLIENT_ID and
+OAuth client credentials whose tokens last 0.2 seconds, so the log shows the tap renewing them)
+unless TAP_ZENDESK_OBJECTS_SUBDOMAIN with TAP_ZENDESK_OBJECTS_CLIENT_ID and
 TAP_ZENDESK_OBJECTS_CLIENT_SECRET (or the deprecated TAP_ZENDESK_OBJECTS_EMAIL and
-TAP_ZENDESK_OBJECTS_API_TOKEN) name a real account, starts
-PostgreSQL in .demo/postgres, runs `meltano run tap-zendesk-objects target-postgres` in the
+TAP_ZENDESK_OBJECTS_API_TOKEN) name a real account, starts PostgreSQL in .demo/postgres, runs
+`meltano run tap-zendesk-objects target-postgres` in the
 `demo` environment, prints every table of schema `zendesk` with its row count, and stops what
 it started. Everything it writes stays in .demo/ (the Meltano log, state, the database).
 """
@@ -33,7 +33,7 @@ REAL_CREDENTIALS = (
 )
 SCHEMA = "zendesk"
 # The demo account's OAuth tokens expire this fast, so that one run renews several.
-DEMO_TOKEN_LIFETIME_SECONDS = 5
+DEMO_TOKEN_LIFETIME_SECONDS = 0.2
 
 
 def say(text: str) -> None:
@@ -99,7 +99,7 @@ def main() -> None:
             }
             env.update({f"TAP_ZENDESK_OBJECTS_{k.upper()}": v for k, v in demo_config.items()})
             # The emulator enforces Zendesk's default rate limits and the tap keeps its polite
-            # defaults, as against a real account: the run takes about half a minute.
+            # defaults, as against a real account (the demo fits in one minute of budget).
         postgres = stack.enter_context(Postgres(DEMO / "postgres", keep=True))
         say(f"PostgreSQL at {postgres.sqlalchemy_url}")
         env["TARGET_POSTGRES_SQLALCHEMY_URL"] = postgres.sqlalchemy_url

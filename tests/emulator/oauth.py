@@ -289,7 +289,7 @@ class OAuthIssuer:
                 "access_token": access,
                 "token_type": "bearer",
                 "scope": scope_text,
-                "expires_in": int(lifetime),
+                "expires_in": _reported(lifetime),
             }
         return self._refresh_grant(params, words, lifetime, expires_in is not None)
 
@@ -325,7 +325,7 @@ class OAuthIssuer:
             "refresh_token_expires_in": refresh_lifetime,
         }
         if echo:  # Zendesk answers expires_in only when the request sent it
-            answer["expires_in"] = int(lifetime)
+            answer["expires_in"] = _reported(lifetime)
         return answer
 
     def _new_access(self, scope_text: str, lifetime: float) -> str:
@@ -335,3 +335,8 @@ class OAuthIssuer:
             frozenset(scope_text.split()), self.clock() + lifetime, revoked=self.dead_on_arrival
         )
         return token
+
+
+def _reported(lifetime: float) -> float:
+    """Whole seconds, as Zendesk answers; a sub-second test lifetime (the demo's) as it is."""
+    return lifetime if lifetime < 1 else int(lifetime)
