@@ -8,6 +8,8 @@ plus the 60 s windows its requests force (per bucket, ceil(n / budget) - 1; the 
 counts; Core's budget net of its 5% reserve) plus 4 s, with no 429. The scheduled run starts
 a window after the full run (the emulator forgets the minute the full run ended in). A last
 case: another integration spends 80% of the Core budget, and the emulator's headers say so.
+Every run authenticates with OAuth client credentials; in (b) the emulator's tokens last
+20 s, and the token requests each run made are reported.
 
 The catalog is the tap's default selection (Segment's collections), as a scheduled
 production run has it.
@@ -47,6 +49,8 @@ BUDGETS = {
 }
 SLACK_SECONDS = 4.0
 OTHERS_SHARE = 0.8
+# (b) runs get OAuth tokens that last this long, so a paced run spans several.
+TOKEN_LIFETIME_SECONDS = 20
 
 
 def bucket_of(path: str) -> str:
@@ -112,6 +116,7 @@ def measure(emulator: Emulator, workdir: Path, config: dict, catalog: dict, stat
         "requests": buckets,
         "waits": {b: log.count(f"Rate budget '{b}' spent for now") for b in BUDGETS},
         "429": emulator.status_counts().get(429, 0),
+        "tokens": emulator.request_counts().get(TOKEN_PATH, 0),
         "forced": forced_seconds(buckets),
         "state": final,
     }
@@ -124,6 +129,8 @@ def one_mode(
     account = Account(scale=scale, seed=1)
     account.warm()
     options: dict[str, Any] = {"rate_limits": limited}
+    if limited:
+        options["token_lifetime"] = TOKEN_LIFETIME_SECONDS
     if others:
         options["other_core_per_minute"] = int(DEFAULT_CORE_RATE * others)
     with Emulator(account, **options) as emulator:
@@ -158,7 +165,10 @@ def pacing(scales: list[float], workdir: Path, *, busy_only: bool = False) -> di
     figures: dict[str, Any] = {}
     print("\n3. Pacing: (a) no limits anywhere, (b) Zendesk's default limits, tap at defaults")
     print("   requests per bucket: core (every request) / incremental exports / users export")
-    print(f"   {'case':<22} {'(a) s':>6} {'(b) s':>6} {'target':>6}  {'requests':<12} 429")
+    print(
+        f"   {'case':<22} {'(a) s':>6} {'(b) s':>6} {'target':>6}  {'requests':<12} 429"
+        f"  tokens ({TOKEN_LIFETIME_SECONDS} s)"
+    )
     for scale in [] if busy_only else scales:
         a = one_mode(scale, workdir, limited=False)
         b = one_mode(scale, workdir, limited=True)
@@ -174,7 +184,7 @@ def pacing(scales: list[float], workdir: Path, *, busy_only: bool = False) -> di
             print(
                 f"   scale {scale:g} {kind:<14} {a[kind]['wall']:>6.1f} {b[kind]['wall']:>6.1f} "
                 f"{target:>6.1f}  {'/'.join(map(str, b[kind]['requests'].values())):<12} "
-                f"{b[kind]['429']}{'' if within else '  OVER TARGET'}"
+                f"{b[kind]['429']:>3}  {b[kind]['tokens']:>6}{'' if within else '  OVER TARGET'}"
             )
     scale = max(scales)  # the most Core requests: more than the others leave in a minute
     busy = one_mode(scale, workdir, limited=True, others=OTHERS_SHARE)["full"]
@@ -182,7 +192,8 @@ def pacing(scales: list[float], workdir: Path, *, busy_only: bool = False) -> di
     print(
         f"   scale {scale:g} full, another integration spending 80% of Core: "
         f"{busy['wall']:.1f} s, requests {'/'.join(map(str, busy['requests'].values()))}, "
-        f"waits of 1 s or more {'/'.join(map(str, busy['waits'].values()))}, {busy['429']} x 429"
+        f"waits of 1 s or more {'/'.join(map(str, busy['waits'].values()))}, {busy['429']} x 429, "
+        f"{busy['tokens']} token requests"
     )
     return figures
 
