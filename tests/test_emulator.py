@@ -456,10 +456,8 @@ def test_comment_events_on_and_off(emulator, http):
 
 
 # ---------------------------------------------------------------- rate limits and faults
-def _not_near_minute_end() -> None:
-    left = 60 - time.time() % 60
-    if left < 3:
-        time.sleep(left + 0.1)
+# Ten seconds into a clock minute: the rate windows of a test cannot roll over mid-test.
+FROZEN_RATE_CLOCK = 1_800_000_010.0
 
 
 def test_rate_limit_headers_on_every_response(emulator, http):
@@ -484,13 +482,13 @@ def test_rate_limit_headers_on_every_response(emulator, http):
 def test_rate_limits_429(emulator_factory, http):
     emu = emulator_factory(rate_limits=True, core_per_minute=50, incremental_per_minute=2,
                            users_cursor_per_minute=3)  # fmt: skip
-    _not_near_minute_end()
+    emu.rate_clock = lambda: FROZEN_RATE_CLOCK
     path = "/incremental/organizations"
     assert get(http, emu, path, start_time=0, per_page=1).ok
     assert get(http, emu, path, start_time=0, per_page=1).ok
     r = get(http, emu, "/incremental/ticket_events", start_time=0, per_page=1)
     assert r.status_code == 429
-    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    assert int(r.headers["Retry-After"]) == 50  # to the end of the frozen minute
     assert r.json()["error"] == "APIRateLimitExceeded"
     # the users cursor export has its own bucket
     for _ in range(3):
@@ -504,7 +502,7 @@ def test_rate_limits_429(emulator_factory, http):
 
 def test_core_rate_limit(emulator_factory, http):
     emu = emulator_factory(rate_limits=True, core_per_minute=3)
-    _not_near_minute_end()
+    emu.rate_clock = lambda: FROZEN_RATE_CLOCK
     assert [get(http, emu, "/groups").status_code for _ in range(4)] == [200, 200, 200, 429]
     r = get(http, emu, "/groups")
     assert r.headers["X-Rate-Limit-Remaining"] == "0"

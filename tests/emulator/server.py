@@ -300,6 +300,8 @@ class Emulator:
         # OAuth token endpoint and issued tokens; token_lifetime overrides their lifetime (s)
         self.oauth = OAuthIssuer(token_lifetime=token_lifetime)
         self.fault_kinds = tuple(fault_kinds)
+        # The clock the rate windows (clock minutes) are counted on: tests may freeze it.
+        self.rate_clock: Callable[[], float] = time.time
         self._fault_rng = random.Random(fault_seed)
         self._lock = threading.Lock()
         self._listings: dict[tuple, tuple[list[tuple[tuple, int]], list[list]]] = {}
@@ -555,7 +557,7 @@ class Emulator:
         }
 
     def _consume(self, buckets: list[_Bucket], path: str) -> None:
-        now = time.time()
+        now = self.rate_clock()
         with self._lock:
             states = [self._state(b, now) for b in buckets]
             if self.rate_limits:
@@ -566,7 +568,7 @@ class Emulator:
                 b.used += 1
 
     def _limit_headers(self, buckets: list[_Bucket]) -> dict[str, str]:
-        now = time.time()
+        now = self.rate_clock()
         headers: dict[str, str] = {}
         with self._lock:
             for b in buckets:
