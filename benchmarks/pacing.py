@@ -33,8 +33,8 @@ from tap_zendesk_objects.config import (
 )
 from tap_zendesk_objects.throttle import RESERVE_SHARE
 from tests.emulator.account import Account
-from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
-from tests.emulator.server import SUBDOMAIN, Emulator
+from tests.emulator.oauth import TOKEN_PATH
+from tests.emulator.server import Emulator
 
 START_DATE = "2000-01-01T00:00:00Z"
 UNPACED = {
@@ -134,14 +134,8 @@ def one_mode(
     if others:
         options["other_core_per_minute"] = int(DEFAULT_CORE_RATE * others)
     with Emulator(account, **options) as emulator:
-        config = {
-            "subdomain": SUBDOMAIN,
-            "api_url": emulator.base_url,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "start_date": START_DATE,
-            **({} if limited else UNPACED),
-        }
+        rates = {} if limited else UNPACED
+        config = {**emulator.oauth_config(), "start_date": START_DATE, **rates}
         (workdir / "config.json").write_text(json.dumps(config))
         discover = [sys.executable, "-m", "tap_zendesk_objects", "--discover"]
         discover += ["--config", str(workdir / "config.json")]

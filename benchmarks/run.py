@@ -32,8 +32,8 @@ from benchmarks.pacing import UNPACED, pacing
 from tests.emulator.account import Account, visible_cutoff
 from tests.emulator.more_collections import MORE_STREAMS
 from tests.emulator.more_collections import truth as more_truth
-from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
-from tests.emulator.server import SUBDOMAIN, Emulator
+from tests.emulator.oauth import TOKEN_PATH
+from tests.emulator.server import Emulator
 
 START_DATE = "2000-01-01T00:00:00Z"
 START_EPOCH = 946684800
@@ -170,14 +170,7 @@ def sync(
     done: list[Run] = []
     try:
         # OAuth client credentials, the way the README recommends running the tap.
-        config = {
-            "subdomain": SUBDOMAIN,
-            "api_url": emulator.base_url,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            **rates,
-            "start_date": START_DATE,
-        }
+        config = {**emulator.oauth_config(), **rates, "start_date": START_DATE}
         catalog = full_catalog(config, workdir)
         for _ in range(runs):
             emulator.reset_counts()

@@ -76,8 +76,7 @@ def main() -> None:
             say(f"reading the real account {os.environ['TAP_ZENDESK_OBJECTS_SUBDOMAIN']}")
         else:
             from tests.emulator.account import Account
-            from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
-            from tests.emulator.server import SUBDOMAIN, Emulator
+            from tests.emulator.server import Emulator
 
             emulator = stack.enter_context(
                 Emulator(
@@ -91,12 +90,7 @@ def main() -> None:
                 f"credentials, tokens valid {DEMO_TOKEN_LIFETIME_SECONDS} s"
             )
             # The emulator's address and credentials exist only here, for this run.
-            demo_config = {
-                "subdomain": SUBDOMAIN,
-                "api_url": emulator.base_url,
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-            }
+            demo_config = emulator.oauth_config()
             env.update({f"TAP_ZENDESK_OBJECTS_{k.upper()}": v for k, v in demo_config.items()})
             # The emulator enforces Zendesk's default rate limits and the tap keeps its polite
             # defaults, as against a real account (the demo fits in one minute of budget).

@@ -29,7 +29,7 @@ from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
-from tests.emulator.server import EMAIL, SUBDOMAIN, Emulator
+from tests.emulator.server import EMAIL, Emulator
 from tests.singer import (
     FAST_RATES,
     TAP,
@@ -56,14 +56,7 @@ TICKETS_EXPORT = "/api/v2/incremental/tickets/cursor"
 
 def oauth_config(emu: Emulator, **extra: Any) -> dict[str, Any]:
     """Client credentials alone: no email, api_token or access_token."""
-    return {
-        "subdomain": SUBDOMAIN,
-        "api_url": emu.base_url,
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "start_date": START_DATE,
-        **extra,
-    }
+    return {**emu.oauth_config(), "start_date": START_DATE, **extra}
 
 
 def refresh_config(emu: Emulator, tmp_path: Path, **extra: Any) -> dict[str, Any]:

@@ -33,13 +33,7 @@ T0 = 1000.0
 
 
 def settings(emu: Emulator, **extra: Any) -> dict[str, Any]:
-    return {
-        "subdomain": SUBDOMAIN,
-        "api_url": emu.base_url,
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        **extra,
-    }
+    return {**emu.oauth_config(), **extra}
 
 
 def provider(emu: Emulator, clock: FakeClock, **extra: Any) -> OAuthClient:

@@ -11,8 +11,7 @@ from tap_zendesk_objects.timeutil import to_epoch
 from tests.e2e.project import tap_env
 from tests.e2e.warehouse import START_DATE, ids_of
 from tests.emulator.account import Account
-from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
-from tests.emulator.server import SUBDOMAIN, Emulator
+from tests.emulator.server import Emulator
 from tests.singer import FAST_RATES
 
 RUN = ("--environment=prod", "run", "tap-zendesk-objects", "target-postgres")
@@ -22,10 +21,7 @@ STREAMS = ("tickets", "users", "groups")
 def test_refresh_grant_chain_survives_meltano_runs(tmp_path: Path, postgres, meltano_project):
     with Emulator(Account(scale=0.2, seed=1)) as emulator:
         settings = {
-            "subdomain": SUBDOMAIN,
-            "api_url": emulator.base_url,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
+            **emulator.oauth_config(),
             "refresh_token": emulator.oauth.issue_refresh_token("read"),
             **FAST_RATES,
             "start_date": START_DATE,

@@ -35,7 +35,7 @@ from tests.emulator.account import (
     parse_iso,
     visible_cutoff,
 )
-from tests.emulator.oauth import MISSING_SCOPE, TOKEN_PATH, OAuthIssuer
+from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, MISSING_SCOPE, TOKEN_PATH, OAuthIssuer
 from tests.emulator.scripted import Scripts
 
 EMAIL = ADMIN_EMAIL
@@ -375,6 +375,15 @@ class Emulator:
     def config(self) -> dict[str, str]:
         """A tap config for this emulator."""
         return config(self.base_url)
+
+    def oauth_config(self) -> dict[str, str]:
+        """A tap config for this emulator's OAuth client: client credentials alone."""
+        return {
+            "subdomain": SUBDOMAIN,
+            "api_url": self.base_url,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+        }
 
     # ------------------------------------------------------------------ accounting
     def request_counts(self) -> dict[str, int]:
