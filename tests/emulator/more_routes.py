@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from tests.emulator.account import dumps, parse_iso
+from tests.emulator.bodies import FORBIDDEN
 from tests.emulator.more_rules import listed_views
 
 if TYPE_CHECKING:
@@ -22,13 +23,6 @@ if TYPE_CHECKING:
 
 METRIC_EVENTS = "/api/v2/incremental/ticket_metric_events"
 HOLIDAYS = re.compile(r"/api/v2/business_hours/schedules/(\d+)/holidays")
-_FORBIDDEN = {
-    "error": {
-        "title": "Forbidden",
-        "message": "Access to this resource is restricted. Please contact the account "
-        "administrator for assistance.",
-    }
-}
 _NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 
 
@@ -76,9 +70,9 @@ class _Routes:
         from tests.emulator.server import _HTTPError
 
         if not allowed:
-            raise _HTTPError(status, _FORBIDDEN if status == 403 else _NOT_FOUND)
+            raise _HTTPError(status, FORBIDDEN if status == 403 else _NOT_FOUND)
         if self.emu.role == "agent":  # admins only, like the exports
-            raise _HTTPError(403, _FORBIDDEN)
+            raise _HTTPError(403, FORBIDDEN)
 
     def lister(
         self, coll: str, order: str, sort_key: Callable[[dict], tuple]

@@ -35,6 +35,7 @@ from tests.emulator.account import (
     parse_iso,
     visible_cutoff,
 )
+from tests.emulator.bodies import FORBIDDEN
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, MISSING_SCOPE, TOKEN_PATH, OAuthIssuer
 from tests.emulator.scripted import Scripts
 
@@ -51,13 +52,6 @@ _BAD_TOKEN = {
     "error": "invalid_token",
     "error_description": "The access token provided is expired, revoked, malformed or invalid "
     "for other reasons.",
-}
-_FORBIDDEN = {
-    "error": {
-        "title": "Forbidden",
-        "message": "Access to this resource is restricted. Please contact the account "
-        "administrator for assistance.",
-    }
 }
 _NOT_FOUND = {"error": "InvalidEndpoint", "description": "Not found"}
 # Besides the incremental exports, what only admins may call (an agent's token gets 403).
@@ -440,7 +434,7 @@ class Emulator:
                 if self.role == "agent" and (
                     path.startswith("/api/v2/incremental/") or path in _ADMIN_ONLY
                 ):
-                    raise _HTTPError(403, _FORBIDDEN)
+                    raise _HTTPError(403, FORBIDDEN)
                 self._consume(buckets, path)
                 route = self._routes.get(path) or self._pattern_route(path)
                 if route is None:
@@ -993,7 +987,7 @@ class Emulator:
 
     def _audit_logs(self, q: _Query) -> bytes:
         if not self.enterprise:
-            raise _HTTPError(403, _FORBIDDEN)
+            raise _HTTPError(403, FORBIDDEN)
         bounds = q.all("filter[created_at][]") or q.all("filter[created_at]")
         try:
             lo = parse_iso(bounds[0]) if bounds else None
