@@ -18,7 +18,7 @@ from tap_zendesk_objects.auth import Credentials, credentials_for
 from tap_zendesk_objects.bookmark_checks import check_bookmarks_not_ahead
 from tap_zendesk_objects.client import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
-from tap_zendesk_objects.custom_fields import registry as custom_fields
+from tap_zendesk_objects.custom_fields.registry import registry as custom_fields
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.outcomes import raise_if_any_failed
 from tap_zendesk_objects.record_lines import BatchingWriter

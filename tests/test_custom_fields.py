@@ -17,16 +17,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tap_zendesk_objects.custom_fields import (
+from tap_zendesk_objects.custom_fields.definitions import (
     COLLECTIONS,
-    ColumnMapper,
     FieldDef,
-    column_names,
-    converter,
     parse_definitions,
-    slug,
-    target,
 )
+from tap_zendesk_objects.custom_fields.mapping import ColumnMapper, target
+from tap_zendesk_objects.custom_fields.naming import column_names, slug
+from tap_zendesk_objects.custom_fields.values import converter
 from tap_zendesk_objects.schemas.people import ORGANIZATIONS, USERS
 from tap_zendesk_objects.schemas.tickets import TICKETS
 from tests.emulator.account import Account

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tap_zendesk_objects.custom_fields import registry as custom_fields
+from tap_zendesk_objects.custom_fields.registry import registry as custom_fields
 from tap_zendesk_objects.families import ListStream, SharedListStream
 from tap_zendesk_objects.schemas.forms import (
     CUSTOM_FIELD_DEFINITIONS,
@@ -24,8 +24,8 @@ class DefinitionListStream(SharedListStream):
     """
 
     def read_store(self) -> SharedReads:
-        """The custom-field registry, which reads these lists too."""
-        return custom_fields(self._tap)
+        """The custom-field registry's field lists, which read these lists too."""
+        return custom_fields(self._tap).field_lists
 
 
 class TicketFieldsStream(DefinitionListStream):
