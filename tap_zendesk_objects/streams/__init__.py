@@ -1,17 +1,12 @@
-"""The stream registry: one class per collection, grouped by resource family."""
+"""The stream registry: one class per collection, in a module named after it or its family."""
 
 from __future__ import annotations
 
-from tap_zendesk_objects.streams.activity import (
-    ActivitiesStream,
-    AuditLogsStream,
-    SatisfactionRatingsStream,
-    TicketSkipsStream,
-)
-from tap_zendesk_objects.streams.forms import (
+from tap_zendesk_objects.streams.activities import ActivitiesStream
+from tap_zendesk_objects.streams.audit_logs import AuditLogsStream
+from tap_zendesk_objects.streams.fields import (
     OrganizationFieldsStream,
     TicketFieldsStream,
-    TicketFormsStream,
     UserFieldsStream,
 )
 from tap_zendesk_objects.streams.people import (
@@ -29,6 +24,7 @@ from tap_zendesk_objects.streams.rules import (
     TriggersStream,
     ViewsStream,
 )
+from tap_zendesk_objects.streams.satisfaction_ratings import SatisfactionRatingsStream
 from tap_zendesk_objects.streams.settings import (
     BrandsStream,
     CustomRolesStream,
@@ -42,6 +38,8 @@ from tap_zendesk_objects.streams.ticket_events import (
     TicketCommentsStream,
     TicketEventsStream,
 )
+from tap_zendesk_objects.streams.ticket_forms import TicketFormsStream
+from tap_zendesk_objects.streams.ticket_skips import TicketSkipsStream
 from tap_zendesk_objects.streams.tickets import (
     TicketMetricEventsStream,
     TicketMetricsStream,

@@ -1,16 +1,12 @@
-"""Field definitions (ticket, user, organization fields) and ticket forms."""
+"""Field definitions: the ticket, user and organization field lists."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from tap_zendesk_objects.custom_fields.registry import registry as custom_fields
-from tap_zendesk_objects.families import ListStream, SharedListStream
-from tap_zendesk_objects.schemas.forms import (
-    CUSTOM_FIELD_DEFINITIONS,
-    TICKET_FIELDS,
-    TICKET_FORMS,
-)
+from tap_zendesk_objects.families import SharedListStream
+from tap_zendesk_objects.schemas.fields import CUSTOM_FIELD_DEFINITIONS, TICKET_FIELDS
 
 if TYPE_CHECKING:
     from tap_zendesk_objects.families import SharedReads
@@ -55,14 +51,3 @@ class OrganizationFieldsStream(DefinitionListStream):
     records_key = "organization_fields"
     schema = CUSTOM_FIELD_DEFINITIONS
     selected_by_default = False
-
-
-class TicketFormsStream(ListStream):
-    """Ticket forms: only some plans have them, so 403/404 leaves the stream empty."""
-
-    name = "ticket_forms"
-    path = "/api/v2/ticket_forms"
-    records_key = "ticket_forms"
-    schema = TICKET_FORMS
-    plan_gated = True
-    plan_requirement = "Ticket forms need Zendesk Suite Growth or Support Enterprise."

@@ -1,4 +1,4 @@
-"""Schemas of the account's field definitions (ticket, user, organization) and ticket forms."""
+"""Schemas of the account's field definitions: ticket, user and organization fields."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from tap_zendesk_objects.schemas.common import (
     OPEN_OBJECT,
     RECEIVED_AT,
     booleans,
-    datetimes,
-    id_lists,
     integers,
     strings,
 )
@@ -56,19 +54,6 @@ TICKET_FIELDS = th.PropertiesList(
     th.Property("custom_statuses", th.ArrayType(OPEN_OBJECT)),
     th.Property("relationship_filter", OPEN_OBJECT),
     *CREATED_UPDATED,
-    RECEIVED_AT,
-).to_dict()
-
-TICKET_FORMS = th.PropertiesList(
-    ID,
-    *strings("url", "name", "raw_name", "display_name", "raw_display_name"),
-    *integers("position"),
-    *booleans("active", "default", "end_user_visible", "in_all_brands"),
-    *id_lists("restricted_brand_ids", "ticket_field_ids"),
-    th.Property("agent_conditions", th.ArrayType(OPEN_OBJECT)),
-    th.Property("end_user_conditions", th.ArrayType(OPEN_OBJECT)),
-    *CREATED_UPDATED,
-    *datetimes("deleted_at"),
     RECEIVED_AT,
 ).to_dict()
 
