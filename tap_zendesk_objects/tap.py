@@ -18,7 +18,7 @@ from tap_zendesk_objects.auth import Credentials, credentials_for
 from tap_zendesk_objects.bookmark_checks import check_bookmarks_not_ahead
 from tap_zendesk_objects.client import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
-from tap_zendesk_objects.custom_fields.registry import registry as custom_fields
+from tap_zendesk_objects.custom_fields.registry import CustomFieldRegistry
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.outcomes import raise_if_any_failed
 from tap_zendesk_objects.record_lines import BatchingWriter
@@ -73,6 +73,8 @@ class TapZendeskObjects(Tap):
         # or Retry-After wait): a stop signal then ends the wait and the run at once.
         self.in_retry_wait = False
         self._stop = threading.Event()
+        # Before the SDK's __init__, which runs discovery (the custom-field columns).
+        self.custom_fields = CustomFieldRegistry(self)
         super().__init__(*args, **kwargs)
         if self.input_catalog is not None:
             known = {stream_type.name for stream_type in STREAM_TYPES}
@@ -173,7 +175,7 @@ class TapZendeskObjects(Tap):
         """
         streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
         if self.input_catalog is None:
-            custom_fields(self).discover(streams)
+            self.custom_fields.discover(streams)
         else:
-            custom_fields(self).adopt_catalog(streams, self.input_catalog)
+            self.custom_fields.adopt_catalog(streams, self.input_catalog)
         return streams

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 
 class CustomFieldRegistry:
-    """Per run: the field lists read (each at most once) and each stream's mapper."""
+    """Per run: the field lists read (each at most once) and each stream's mapper.
+
+    The tap creates one (`tap.custom_fields`) before discovery, which is its first user.
+    """
 
     def __init__(self, tap: Tap) -> None:
         self.tap = tap
@@ -131,18 +134,3 @@ class CustomFieldRegistry:
                 ", ".join(unmatched),
             )
         return ColumnMapper(collection, nulls, targets)
-
-
-def registry(tap: Tap) -> CustomFieldRegistry:
-    """The run's CustomFieldRegistry, created on first use."""
-    found = tap.__dict__.get("_custom_fields")
-    if found is None:
-        found = CustomFieldRegistry(tap)
-        tap.__dict__["_custom_fields"] = found
-    return found
-
-
-def apply_custom_columns(stream: Stream, records: list[dict]) -> list[dict]:
-    """Fill the stream's custom columns on a page of records (tickets, users, organizations)."""
-    registry(stream._tap).mapper(stream).apply(records)
-    return records

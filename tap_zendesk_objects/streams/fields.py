@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from tap_zendesk_objects.custom_fields.registry import registry as custom_fields
 from tap_zendesk_objects.families import SharedListStream
 from tap_zendesk_objects.schemas.fields import CUSTOM_FIELD_DEFINITIONS, TICKET_FIELDS
 
 if TYPE_CHECKING:
     from tap_zendesk_objects.families import SharedReads
+    from tap_zendesk_objects.tap import TapZendeskObjects
 
 
 class DefinitionListStream(SharedListStream):
@@ -21,7 +21,7 @@ class DefinitionListStream(SharedListStream):
 
     def read_store(self) -> SharedReads:
         """The custom-field registry's field lists, which read these lists too."""
-        return custom_fields(self._tap).field_lists
+        return cast("TapZendeskObjects", self._tap).custom_fields.field_lists
 
 
 class TicketFieldsStream(DefinitionListStream):

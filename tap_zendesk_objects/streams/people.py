@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from tap_zendesk_objects.client import USERS_EXPORT_BUCKET, DerivedStream
-from tap_zendesk_objects.custom_fields.registry import apply_custom_columns
+from tap_zendesk_objects.custom_fields.mapping import apply_custom_columns
 from tap_zendesk_objects.families import CursorExportStream, ListStream, TimeExportStream
 from tap_zendesk_objects.pagination import PageParams
 from tap_zendesk_objects.schemas.people import (

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from tap_zendesk_objects.client import DerivedStream
-from tap_zendesk_objects.custom_fields.registry import apply_custom_columns
+from tap_zendesk_objects.custom_fields.mapping import apply_custom_columns
 from tap_zendesk_objects.families import CursorExportStream, TimeExportStream
 from tap_zendesk_objects.pagination import PageParams
 from tap_zendesk_objects.schemas.tickets import TICKET_METRIC_EVENTS, TICKET_METRICS, TICKETS
