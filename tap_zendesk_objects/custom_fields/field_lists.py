@@ -8,9 +8,20 @@ from tap_zendesk_objects.client import PlanRestrictedError
 from tap_zendesk_objects.custom_fields.definitions import Collection, FieldDef, parse_definitions
 from tap_zendesk_objects.errors import TapError
 from tap_zendesk_objects.families import ListStream, SharedReads
+from tap_zendesk_objects.streams.fields import (
+    OrganizationFieldDefinitions,
+    TicketFieldDefinitions,
+    UserFieldDefinitions,
+)
 
 if TYPE_CHECKING:
     from singer_sdk import Tap
+
+# The stream that reads each definition list, by its collection key.
+_READERS: dict[str, type[ListStream]] = {
+    stream.records_key: stream
+    for stream in (TicketFieldDefinitions, UserFieldDefinitions, OrganizationFieldDefinitions)
+}
 
 
 class FieldLists(SharedReads):
@@ -49,7 +60,7 @@ class FieldLists(SharedReads):
             )
             return None
         rows = self._rows.get(collection.definitions)
-        stream = _definitions_stream(collection)(tap=self.tap)
+        stream = _READERS[collection.definitions](tap=self.tap)
         try:
             if rows is None:
                 rows = list(stream.request_records(None))
@@ -75,29 +86,3 @@ class FieldLists(SharedReads):
             )
             return None
         return parse_definitions(rows, collection)
-
-
-def _definitions_stream(collection: Collection) -> type[ListStream]:
-    return _DEFINITION_STREAMS[collection.definitions]
-
-
-def _make_definitions_stream(endpoint: str) -> type[ListStream]:
-    """A list stream over one definition list, used only for its requests."""
-    return type(
-        f"_{endpoint.title().replace('_', '')}Definitions",
-        (ListStream,),
-        {
-            "__doc__": f"The /api/v2/{endpoint} list, read for custom-field columns.",
-            "name": f"{endpoint}_definitions",
-            "path": f"/api/v2/{endpoint}",
-            "records_key": endpoint,
-            "schema": {"type": "object", "properties": {}},
-            "plan_gated": True,  # 403/404: a warning and the standard schema
-        },
-    )
-
-
-_DEFINITION_STREAMS = {
-    name: _make_definitions_stream(name)
-    for name in ("ticket_fields", "user_fields", "organization_fields")
-}

@@ -1,10 +1,14 @@
-"""Field definitions: the ticket, user and organization field lists."""
+"""Field definitions: the ticket, user and organization field lists.
+
+Each list is read two ways: as a stream of its own (synced like any other), and for the custom
+columns of tickets, users and organizations (read, never synced). One run requests it once.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from tap_zendesk_objects.families import SharedListStream
+from tap_zendesk_objects.families import ListStream, SharedListStream
 from tap_zendesk_objects.schemas.fields import CUSTOM_FIELD_DEFINITIONS, TICKET_FIELDS
 
 if TYPE_CHECKING:
@@ -51,3 +55,38 @@ class OrganizationFieldsStream(DefinitionListStream):
     records_key = "organization_fields"
     schema = CUSTOM_FIELD_DEFINITIONS
     selected_by_default = False
+
+
+class FieldDefinitionsRead(ListStream):
+    """A field-definition list read only for the custom columns: never synced, not in the catalog.
+
+    Plan-gated, unlike the synced streams above: a token that may not read the list (403/404)
+    gets a warning, and the stream its standard columns.
+    """
+
+    schema: ClassVar[dict[str, Any]] = {"type": "object", "properties": {}}
+    plan_gated = True
+
+
+class TicketFieldDefinitions(FieldDefinitionsRead):
+    """The ticket fields, for the tickets' custom columns."""
+
+    name = "ticket_fields_definitions"
+    path = "/api/v2/ticket_fields"
+    records_key = "ticket_fields"
+
+
+class UserFieldDefinitions(FieldDefinitionsRead):
+    """The user fields, for the users' custom columns."""
+
+    name = "user_fields_definitions"
+    path = "/api/v2/user_fields"
+    records_key = "user_fields"
+
+
+class OrganizationFieldDefinitions(FieldDefinitionsRead):
+    """The organization fields, for the organizations' custom columns."""
+
+    name = "organization_fields_definitions"
+    path = "/api/v2/organization_fields"
+    records_key = "organization_fields"
