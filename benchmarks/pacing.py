@@ -25,12 +25,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tap_zendesk_objects.client import CORE_BUCKET, INCREMENTAL_BUCKET, USERS_EXPORT_BUCKET
 from tap_zendesk_objects.config import (
     DEFAULT_CORE_RATE,
     DEFAULT_INCREMENTAL_RATE,
     DEFAULT_USERS_EXPORT_RATE,
 )
+from tap_zendesk_objects.rate_buckets import CORE_BUCKET, INCREMENTAL_BUCKET, USERS_EXPORT_BUCKET
 from tap_zendesk_objects.throttle import RESERVE_SHARE
 from tests.emulator.account import Account
 from tests.emulator.oauth import TOKEN_PATH

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
 API_WARN_HEADER = "x-zendesk-api-warn"
 MAX_WARNING_CHARS = 300
-_SEEN_ATTRIBUTE = "_zendesk_api_warnings_seen"
 
 
-def log_api_warning(tap: Any, logger: logging.Logger, response: requests.Response) -> None:
-    """Log the response's API warning, unless this endpoint's was logged already this run."""
+def log_api_warning(seen: set[str], logger: logging.Logger, response: requests.Response) -> None:
+    """Log the response's API warning, unless this endpoint's is in `seen` (this run's)."""
     text = response.headers.get(API_WARN_HEADER)  # requests' headers ignore letter case
     if not text:
         return
-    seen = getattr(tap, _SEEN_ATTRIBUTE, None)
-    if seen is None:
-        seen = set()
-        setattr(tap, _SEEN_ATTRIBUTE, seen)
     method = response.request.method if response.request is not None else "GET"
     endpoint = f"{method} {urlsplit(str(response.url)).path}"
     if endpoint in seen:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
-from singer_sdk import RESTStream, Stream
+from singer_sdk import RESTStream
 from singer_sdk.exceptions import RetriableAPIError
 
 from tap_zendesk_objects.api_warnings import log_api_warning
-from tap_zendesk_objects.config import (
-    DEFAULT_CORE_RATE,
-    DEFAULT_INCREMENTAL_RATE,
-    DEFAULT_USERS_EXPORT_RATE,
-    base_url,
-)
+from tap_zendesk_objects.config import base_url
+from tap_zendesk_objects.derived import DerivedStream
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.outcomes import (
     FailureOutcomes,
@@ -26,6 +22,7 @@ from tap_zendesk_objects.outcomes import (
 )
 from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
 from tap_zendesk_objects.projection import SchemaProjection
+from tap_zendesk_objects.rate_buckets import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.responses import (
     InvalidBodyError,
     error_text,
@@ -35,6 +32,7 @@ from tap_zendesk_objects.responses import (
     release_body,
 )
 from tap_zendesk_objects.retries import BackoffRetries, TokenRejectedError, describe_prepared
+from tap_zendesk_objects.sdk_internals import StreamInternals
 from tap_zendesk_objects.throttle import RateLimitedError
 from tap_zendesk_objects.timeutil import utc_now_iso
 from tap_zendesk_objects.transport import mount_whole_body_adapter
@@ -44,17 +42,8 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_zendesk_objects.auth import Credentials
+    from tap_zendesk_objects.tap import TapZendeskObjects
     from tap_zendesk_objects.throttle import Throttle
-
-CORE_BUCKET = "core"
-INCREMENTAL_BUCKET = "incremental"
-USERS_EXPORT_BUCKET = "users_export"
-# Each bucket's pace: the setting that caps it, and its default.
-RATE_SETTINGS = {
-    CORE_BUCKET: ("max_requests_per_minute", DEFAULT_CORE_RATE),
-    INCREMENTAL_BUCKET: ("incremental_requests_per_minute", DEFAULT_INCREMENTAL_RATE),
-    USERS_EXPORT_BUCKET: ("users_export_requests_per_minute", DEFAULT_USERS_EXPORT_RATE),
-}
 
 # Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
 RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
@@ -74,7 +63,11 @@ def describe_request(response: requests.Response) -> str:
 
 
 class ZendeskStream(
-    FailureOutcomes, SchemaProjection, BackoffRetries, RESTStream[PageParams | None]
+    FailureOutcomes,
+    SchemaProjection,
+    BackoffRetries,
+    StreamInternals,
+    RESTStream[PageParams | None],
 ):
     """Base of every stream that calls Zendesk.
 
@@ -82,6 +75,7 @@ class ZendeskStream(
     `schema`, and pick a pagination family below.
     """
 
+    tap: TapZendeskObjects
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
     records_key: ClassVar[str]
     rate_bucket: ClassVar[str] = CORE_BUCKET
@@ -101,7 +95,7 @@ class ZendeskStream(
     @property
     def credentials(self) -> Credentials:
         """The run's one set of credentials, shared by every stream."""
-        return cast("Any", self._tap).credentials
+        return self.tap.credentials
 
     @property
     def authenticator(self) -> AuthBase:
@@ -132,7 +126,7 @@ class ZendeskStream(
     @property
     def throttle(self) -> Throttle:
         """The pacing shared by every stream of this stream's rate bucket."""
-        return cast("Any", self._tap).throttle_for(self.rate_bucket)
+        return self.tap.throttle_for(self.rate_bucket)
 
     @property
     def rate_setting(self) -> str:
@@ -155,7 +149,7 @@ class ZendeskStream(
 
     def validate_response(self, response: requests.Response) -> None:
         """Sort a response into success, retry (429, 409, 5xx, broken JSON) or a clear failure."""
-        log_api_warning(self._tap, self.logger, response)
+        log_api_warning(self.tap.api_warnings_seen, self.logger, response)
         status = response.status_code
         where = describe_request(response)
         if status == 429:
@@ -211,7 +205,7 @@ class ZendeskStream(
         what was emitted.
         """
         if self.is_sorted and self.replication_key and self.selected:
-            self._write_state_message()
+            self.tap.state_writer.write_state(self.tap_state)
 
     # Responses ----------------------------------------------------------------------
 
@@ -225,10 +219,14 @@ class ZendeskStream(
             stream.extracted_at = received_at
         for record in records:
             record["received_at"] = received_at
-        return self.process_page(records, body)
+        return self.shape_page(self.new_records(records), body)
 
-    def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
-        """Hook for page-level work (dedupe, derived streams); runs once per page."""
+    def new_records(self, records: list[dict]) -> list[dict]:
+        """The page's records not already read (pagination families that repeat some)."""
+        return records
+
+    def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
+        """Hook for a stream's page-level work (flags, derived streams); once per page."""
         return records
 
     def derived(self, name: str) -> DerivedStream:
@@ -274,43 +272,3 @@ class ZendeskStream(
     ) -> Iterator[Context]:
         """Derived streams are fed page by page, never synced per parent record."""
         return iter(())
-
-
-class DerivedStream(SchemaProjection, Stream):
-    """A collection read out of its parent's responses: it costs no request.
-
-    The parent writes this stream's SCHEMA once per run, then hands it rows page by page.
-    It keeps no bookmark of its own: the parent's bookmark covers it.
-    """
-
-    primary_keys: ClassVar[tuple[str, ...]] = ("id",)
-    parent_stream_type: ClassVar[type[ZendeskStream]]
-    state_partitioning_keys: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.emitted = 0
-
-    def get_records(self, context: Context | None) -> Iterable[dict]:
-        """Never called: the parent emits this stream's rows."""
-        return iter(())
-
-    def begin(self) -> None:
-        """Write the SCHEMA message, once, when the parent starts."""
-        if self.selected:
-            self._write_schema_message()
-
-    def emit(self, rows: Iterable[dict]) -> None:
-        """Write RECORD messages for rows taken from the parent's page."""
-        if not self.selected:
-            return
-        for row in rows:
-            self._write_record_message(self.project(row))
-            self.emitted += 1
-
-    def finish(self) -> None:
-        """Log the count, as the SDK does for ordinary streams."""
-        if self.selected:
-            self.log(
-                "Emitted %d records from '%s' pages", self.emitted, self.parent_stream_type.name
-            )

@@ -244,6 +244,12 @@ def check_config(config: Mapping[str, Any]) -> None:
         msg = f"`subdomain` must be text such as `acme`, not {config['subdomain']!r}"
         raise ConfigError(msg)
     normalize_subdomain(config["subdomain"])
+    if config.get("batch_config"):
+        msg = (
+            "`batch_config` is set, but this tap does not write BATCH messages: remove it "
+            "(records reach the target as RECORD messages)"
+        )
+        raise ConfigError(msg)
     for key in (
         *_OAUTH_CLIENT_SETTINGS,
         *_API_TOKEN_SETTINGS,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tap_zendesk_objects.client import INCREMENTAL_BUCKET, TooRecentStartError, ZendeskStream
+from tap_zendesk_objects.client import TooRecentStartError, ZendeskStream
 from tap_zendesk_objects.config import DEFAULT_EXPORT_PAGE_SIZE, parse_start_date
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.outcomes import StreamFailedError
@@ -20,6 +20,7 @@ from tap_zendesk_objects.pagination import (
     PageParams,
     TimeExportPaginator,
 )
+from tap_zendesk_objects.rate_buckets import INCREMENTAL_BUCKET
 from tap_zendesk_objects.timeutil import latest_export_start, to_epoch
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class ListStream(BookmarkedStream):
     plan-restricted read sends none, so it never empties a table.
     """
 
+    _run_params: PageParams
+
     def run_params(self, context: Context | None) -> PageParams:
         """Filters fixed for the whole run (e.g. from the bookmark), sent with every page."""
         return {}
@@ -77,18 +80,37 @@ class ListStream(BookmarkedStream):
         return list_page_problem(body, self.records_key, response.url)
 
     def get_new_paginator(self) -> ListCursorPaginator:
-        """Cursor pagination, following `meta.has_more`; the run's filters are fixed here."""
-        self._run_params = self.run_params(self.context)
+        """Cursor pagination, following `meta.has_more`."""
         return ListCursorPaginator()
 
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """False: the SDK's own message would come before the read (see `activates_versions`)."""
+        return False
+
+    @property
+    def activates_versions(self) -> bool:
+        """Full-table lists version their rows unless `emit_activate_version_messages` is false.
+
+        The tap's default differs from the SDK's (off): rows deleted in Zendesk leave a
+        full-table list, and only a new table version tells the target so.
+        """
+        enabled = self.config.get("emit_activate_version_messages")
+        return self.replication_key is None and self.selected and enabled is not False
+
+    def request_records(self, context: Context | None) -> Iterable[dict]:
+        """Every page's records, with the filters fixed for this read."""
+        self._run_params = self.run_params(context)
+        yield from super().request_records(context)
+
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        """Stamp records with this run's table version; activate it after a full read."""
-        full_table = self.replication_key is None
-        if full_table and self.selected:
-            self._stream_version = int(self._tap.initialized_at)
+        """Version a full-table read, and activate that version once the read is whole."""
+        versioned = self.activates_versions
+        if versioned:
+            self.table_version = self.tap.initialized_at
         yield from super().get_records(context)
-        if full_table and self.selected and not self.skipped:
-            self._write_activate_version_message(self._stream_version)
+        if versioned and not self.skipped:
+            self.write_activate_version()
 
 
 class SharedReads:
@@ -106,14 +128,6 @@ class SharedReads:
         self._rows.setdefault(endpoint, rows)
 
 
-def shared_reads(tap: Any) -> SharedReads:
-    """The run's store of lists read in full (schedules, for their holidays)."""
-    found = tap.__dict__.get("_shared_reads")
-    if found is None:
-        found = tap.__dict__["_shared_reads"] = SharedReads()
-    return found
-
-
 class SharedListStream(ListStream):
     """A full-table list that something else in the run also needs: one read serves both.
 
@@ -123,7 +137,7 @@ class SharedListStream(ListStream):
 
     def read_store(self) -> SharedReads:
         """Where this list's rows are kept for the run."""
-        return shared_reads(self._tap)
+        return self.tap.shared_reads
 
     def request_records(self, context: Context | None) -> Iterator[dict]:
         """The rows already read this run, else the list, then kept."""
@@ -148,19 +162,6 @@ class ExportStream(BookmarkedStream):
     check_sorted = False
     export_params: ClassVar[PageParams] = {}
 
-    _pending_bookmark: tuple[dict, Context | None] | None = None
-
-    def _increment_stream_state(
-        self, latest_record: dict, *, context: Context | None = None
-    ) -> None:
-        """Remember the latest record; the bookmark takes its value when state is next used.
-
-        Records come in bookmark order, so only the last one before a STATE message matters:
-        moving the bookmark once per STATE instead of once per record saves the SDK's
-        per-record state bookkeeping without changing any STATE that is written.
-        """
-        self._pending_bookmark = (latest_record, context)
-
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         """Keep the bookmark also when the export is read only for its derived streams.
 
@@ -169,33 +170,15 @@ class ExportStream(BookmarkedStream):
         """
         if not self.selected and self.replication_key:  # its projection keeps no key at all
             key = self.replication_key
-            self._increment_stream_state({key: row.get(key)}, context=context)
+            self.advance_bookmark({key: row.get(key)}, context)
         return super().post_process(row, context)
 
     def write_page_state(self) -> None:
         """STATE before each page, also when the export is read only for its derived streams."""
         if self.selected or not self.has_selected_descendents:
             super().write_page_state()
-        else:
-            self._write_state_message()
-
-    def _apply_pending_bookmark(self) -> None:
-        if self._pending_bookmark is not None:
-            record, context = self._pending_bookmark
-            self._pending_bookmark = None
-            super()._increment_stream_state(record, context=context)
-            # A moved bookmark is worth a STATE, also when only derived streams wrote records.
-            self.state_manager.is_flushed = False
-
-    def _write_state_message(self) -> None:
-        """Move the bookmark to the last record written, then write the STATE."""
-        self._apply_pending_bookmark()
-        super()._write_state_message()
-
-    def _finalize_state(self, state: dict | None = None) -> None:
-        """Move the bookmark to the last record written before the SDK finalizes it."""
-        self._apply_pending_bookmark()
-        super()._finalize_state(state)
+        elif self.replication_key:
+            self.tap.state_writer.write_state(self.tap_state)
 
     def fixed_params(self) -> PageParams:
         """Page size and the export's includes."""
@@ -281,18 +264,26 @@ class TimeExportStream(ExportStream):
     # The record field holding the export's ordering time (epoch int or ISO string).
     export_time_field: ClassVar[str]
 
+    _first_start: int
+    # The last page's last second, and the ids read in it.
+    _boundary: tuple[int | None, set[Any]]
+
     def first_page_params(self, context: Context | None) -> PageParams:
         """The starting point."""
         return {"start_time": self._first_start}
 
     def get_new_paginator(self) -> TimeExportPaginator:
         """Follows end_time until end_of_stream."""
-        self._first_start = self.export_start(self.context)
-        self._boundary: tuple[int | None, set[Any]] = (None, set())
         return TimeExportPaginator(self._first_start)
 
-    def drop_boundary_repeats(self, records: list[dict]) -> list[dict]:
-        """Drop records the previous page already gave (same id, same boundary second)."""
+    def request_records(self, context: Context | None) -> Iterable[dict]:
+        """Every page's records, from a starting point fixed for this read."""
+        self._first_start = self.export_start(context)
+        self._boundary = (None, set())
+        yield from super().request_records(context)
+
+    def new_records(self, records: list[dict]) -> list[dict]:
+        """Records less those the previous page gave already (same id, same boundary second)."""
         boundary_time, boundary_ids = self._boundary
         field = self.export_time_field
         fresh = [
@@ -309,11 +300,3 @@ class TimeExportStream(ExportStream):
                 same |= boundary_ids
             self._boundary = (last_time, same)
         return fresh
-
-    def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
-        """Deduplicate, then let the stream shape the page."""
-        return self.shape_page(self.drop_boundary_repeats(records), body)
-
-    def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
-        """Hook for streams that split or derive from export records."""
-        return records

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
-_FAILURES_ATTRIBUTE = "_zendesk_stream_failures"
 # Where the SDK keeps the bookmark of an unsorted stream until its read completes.
 PROGRESS_MARKERS = "progress_markers"
 
@@ -47,18 +46,8 @@ class StreamsFailedError(TapError):
         self.lines = lines
 
 
-def failures(tap: Any) -> list[str]:
-    """The failure lines of this run so far, kept on the tap."""
-    found = getattr(tap, _FAILURES_ATTRIBUTE, None)
-    if found is None:
-        found = []
-        setattr(tap, _FAILURES_ATTRIBUTE, found)
-    return found
-
-
-def raise_if_any_failed(tap: Any) -> None:
+def raise_if_any_failed(lines: list[str]) -> None:
     """End the run with one line per failed stream, if any failed."""
-    lines = failures(tap)
     if lines:
         raise StreamsFailedError(list(lines))
 
@@ -77,7 +66,7 @@ class FailureOutcomes:
     name: str
     records_key: str
     stream_state: dict
-    _tap: Any
+    tap: Any
 
     def sync(self, context: Context | None = None) -> None:
         """Sync; on a permanent failure, drop unconfirmed progress and note the failure."""
@@ -91,7 +80,7 @@ class FailureOutcomes:
             self.log(  # type: ignore[attr-defined]
                 "%s (the other streams go on)", line, level=logging.ERROR
             )
-            failures(self._tap).append(line)
+            self.tap.stream_failures.append(line)
 
     def page_problem(self, body: dict, response: requests.Response) -> str | None:
         """Why a 200 is not a well-formed page of this collection (None when it is)."""

@@ -5,25 +5,22 @@ Profiling a full sync showed two SDK steps as the largest costs: type conformanc
 deselected properties from every nested object. Zendesk's JSON already has the schema's
 types, and the tap converts the few values it reshapes (custom fields, flattened metrics),
 so what still matters is keeping only the schema's selected top-level keys: done here, once
-per record, with a precomputed key tuple. The SDK's walk runs only when a catalog deselects
-a property below the top level, the one case the projection does not cover.
+per record, with a precomputed key tuple.
 
 Records of a stream without stream maps or flattening then go to the tap's `BatchingWriter`
 in ready message dicts, each record as the Struct its schema check built (`conformance.py`):
 the selected keys only, every one present (null when Zendesk sent none), so that check also
-does the projection. Any other stream is projected here, mended, and takes the SDK's path.
+does the projection. Any other stream (stream maps, flattening, or a catalog that deselects
+a property below the top level) is projected here, mended, and takes the SDK's whole path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from singer_sdk.helpers._util import utc_now
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
-from singer_sdk.singerlib import RecordMessage
 
 from tap_zendesk_objects.conformance import RowConformance
 from tap_zendesk_objects.record_lines import BatchingWriter
@@ -31,6 +28,8 @@ from tap_zendesk_objects.timeutil import utc_now_iso
 
 if TYPE_CHECKING:
     from singer_sdk.singerlib import SelectionMask
+
+    from tap_zendesk_objects.tap import TapZendeskObjects
 
 TOP_LEVEL_BREADCRUMB = 2  # ("properties", name)
 
@@ -43,6 +42,7 @@ class SchemaProjection:
     effective_schema: dict
     mask: SelectionMask
     name: str
+    tap: TapZendeskObjects
     # When the records being written were read: set per page, the RECORDs' time_extracted.
     extracted_at: str | None = None
     # True when every row is built by the tap with exactly the schema's properties (none
@@ -83,7 +83,7 @@ class SchemaProjection:
     def project(self, record: dict[str, Any]) -> dict[str, Any]:
         """The record, in place, without keys outside the selected schema keys.
 
-        Records written as checked Structs (see `_write_record_message`) are left as they
+        Records written as checked Structs (see `write_record`) are left as they
         are: the Struct holds the selected keys only.
         """
         if self.rows_already_projected or self.record_envelope is not None:
@@ -105,37 +105,20 @@ class SchemaProjection:
             and type(maps[0]) is SameRecordTransform
             and not maps[0].flattening_enabled
             and not self.deselects_nested_properties
-            and isinstance(self._tap.message_writer, BatchingWriter)  # type: ignore[attr-defined]
+            and isinstance(self.tap.message_writer, BatchingWriter)
         )
         return {"type": "RECORD", "stream": maps[0].stream_alias} if plain else None
 
-    def _write_record_message(self, record: dict) -> None:
+    def write_record(self, record: dict) -> None:
         """Write the projected record, as a ready message dict when the stream has no maps."""
         envelope = self.record_envelope
         if envelope is None:
-            super()._write_record_message(self.row_conformance.mended(record))  # type: ignore[misc]
+            super().write_record(self.row_conformance.mended(record))  # type: ignore[misc]
             return
         envelope["record"] = self.row_conformance.checked(record)
-        version = self._stream_version  # type: ignore[attr-defined]
+        version = self.table_version  # type: ignore[attr-defined]
         if version is not None:
             envelope["version"] = version
         envelope["time_extracted"] = self.extracted_at or utc_now_iso()
-        self._tap.message_writer.write_record(envelope)  # type: ignore[attr-defined]
+        self.tap.message_writer.write_record(envelope)
         envelope["record"] = None  # hold no reference to the record
-        self.state_manager.is_flushed = False  # type: ignore[attr-defined]
-
-    def _generate_record_messages(self, record: dict) -> Iterator[RecordMessage]:
-        """RECORD messages for an already projected record, through the stream maps."""
-        if self.deselects_nested_properties:
-            yield from super()._generate_record_messages(record)  # type: ignore[misc]
-            return
-        extracted_at = utc_now()
-        for stream_map in self.stream_maps:  # type: ignore[attr-defined]
-            mapped = stream_map.transform(record)
-            if mapped is not None:
-                yield RecordMessage(
-                    stream=stream_map.stream_alias,
-                    record=mapped,
-                    version=self._stream_version,  # type: ignore[attr-defined]
-                    time_extracted=extracted_at,
-                )

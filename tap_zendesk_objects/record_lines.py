@@ -18,6 +18,7 @@ from typing import Any
 
 import msgspec
 from singer_sdk.contrib.msgspec import MsgSpecWriter, enc_hook
+from singer_sdk.singerlib import StateMessage
 from singer_sdk.singerlib.encoding.simple import Message
 
 # RECORD lines are written out once this many bytes are waiting.
@@ -32,12 +33,15 @@ class BatchingWriter(MsgSpecWriter):
         self._encoder = msgspec.json.Encoder(enc_hook=enc_hook, decimal_format="number")
         self._line = bytearray(4096)
         self._batch = bytearray()
+        # True when the last message written (or queued) is a STATE.
+        self.ends_with_state = False
 
     def write_record(self, message: dict[str, Any]) -> None:
         """Queue one RECORD message, given as its dict (`type`, `stream`, `record`, ...)."""
         line = self._line
         self._encoder.encode_into(message, line)
         line.extend(b"\n")
+        self.ends_with_state = False
         batch = self._batch
         batch += line
         if len(batch) >= BATCH_BYTES:
@@ -53,6 +57,7 @@ class BatchingWriter(MsgSpecWriter):
         """Queued records first, then the message: order on stdout is order of writing."""
         self.flush_records()
         write_all(self.format_message(message))
+        self.ends_with_state = isinstance(message, StateMessage)
 
 
 def write_all(data: bytes | bytearray) -> None:

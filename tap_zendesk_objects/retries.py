@@ -105,7 +105,7 @@ class BackoffRetries:
     # This stream's last page, released when the next is asked for (see request_decorator).
     _previous_page: weakref.ref[requests.Response] | None = None
     # Provided by ZendeskStream and the SDK's RESTStream.
-    _tap: Any
+    tap: Any
     throttle: Throttle
     rate_setting: str
     write_page_state: Callable[[], None]
@@ -125,7 +125,7 @@ class BackoffRetries:
         RATE_LIMIT_PATIENCE_SECONDS) and one replay with a new token after a 401 to a
         refreshable token; `backoff_handler` logs each wait. What still fails is one line.
         """
-        tap = cast("Any", self._tap)
+        tap = self.tap
         throttle = self.throttle
 
         def attempt(*args: Any, **kwargs: Any) -> requests.Response:
@@ -214,7 +214,7 @@ class BackoffRetries:
         """Log the wait before the next try (and get a new token after a 401)."""
         exc = cast("BaseException", details.get("exception"))
         wait = float(details.get("wait") or 0.0)
-        tap = cast("Any", self._tap)
+        tap = self.tap
         if isinstance(exc, TokenRejectedError):
             where = describe_prepared(exc.response.request, exc.response.url)
             self.log("%s: 401; replaying it with a new token", where, level=logging.INFO)
@@ -232,4 +232,7 @@ class BackoffRetries:
                 wait,
                 level=logging.WARNING,
             )
-        tap.in_retry_wait = True  # the library sleeps next: a stop signal may end it
+        # The library sleeps next: from here a stop signal ends the run at once, and one
+        # that came while this wait was being logged ends it now.
+        tap.in_retry_wait = True
+        tap.stop_if_asked()

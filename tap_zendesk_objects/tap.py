@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import functools
 import gc
+import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from singer_sdk import Stream, Tap
+from singer_sdk.helpers.capabilities import CapabilitiesEnum, PluginCapabilities
+from singer_sdk.singerlib import StateMessage
 
 from tap_zendesk_objects.admin_check import check_admin
 from tap_zendesk_objects.auth import Credentials, credentials_for
 from tap_zendesk_objects.bookmark_checks import check_bookmarks_not_ahead
-from tap_zendesk_objects.client import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
 from tap_zendesk_objects.custom_fields.registry import CustomFieldRegistry
 from tap_zendesk_objects.errors import ConfigError
+from tap_zendesk_objects.families import SharedReads
 from tap_zendesk_objects.outcomes import raise_if_any_failed
+from tap_zendesk_objects.rate_buckets import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.record_lines import BatchingWriter
+from tap_zendesk_objects.sdk_internals import TapInternals
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.throttle import RESERVE_SHARE, Throttle
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import FrameType
 
 # Young-generation size for the cycle collector during a sync (Python's default is 700):
@@ -33,6 +40,9 @@ if TYPE_CHECKING:
 SYNC_GC_THRESHOLDS = (200_000, 50, 10)
 # Pacing waits at least this long are logged (shorter ones would flood the log).
 LOGGED_WAIT_SECONDS = 1.0
+# A second stop signal this soon after the first is the same stop, delivered twice (Meltano
+# forwards SIGTERM to the tap, which may also get it from the OS); a later one stops at once.
+DUPLICATE_SIGNAL_SECONDS = 2.0
 
 
 @contextmanager
@@ -59,23 +69,38 @@ def sync_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
-class TapZendeskObjects(Tap):
+class TapZendeskObjects(TapInternals, Tap):
     """Copies a Zendesk Support account's objects: Segment's 16 collections, and 15 opt-in ones."""
 
     name = "tap-zendesk-objects"
     config_jsonschema = CONFIG_SCHEMA
     message_writer_class = BatchingWriter  # msgspec, and RECORD lines batched
+    # The SDK's, less BATCH: records reach the target as RECORD messages only.
+    capabilities: ClassVar[list[CapabilitiesEnum]] = [
+        capability for capability in Tap.capabilities if capability != PluginCapabilities.BATCH
+    ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, clock: Callable[[], float] = time.monotonic, **kwargs: Any
+    ) -> None:
         self._throttles: dict[str, Throttle] = {}
         self.stop_signal: int | None = None
+        self._stop_signal_at = 0.0
+        self._clock = clock
         # True while the retry library sleeps before the next try of a request (a backoff
         # or Retry-After wait): a stop signal then ends the wait and the run at once.
         self.in_retry_wait = False
         self._stop = threading.Event()
-        # Before the SDK's __init__, which runs discovery (the custom-field columns).
+        # This run's findings, shared by every stream; made before the SDK's __init__,
+        # which runs discovery (the custom-field columns).
         self.custom_fields = CustomFieldRegistry(self)
+        self.stream_failures: list[str] = []  # one line per failed stream
+        self.api_warnings_seen: set[str] = set()  # endpoints whose API warning was logged
+        self.shared_reads = SharedReads()  # lists read in full, not to be read twice
         super().__init__(*args, **kwargs)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.handle_stop_signal)
+            signal.signal(signal.SIGINT, self.handle_stop_signal)
         if self.input_catalog is not None:
             known = {stream_type.name for stream_type in STREAM_TYPES}
             unknown = sorted(set(self.input_catalog) - known)
@@ -97,31 +122,47 @@ class TapZendeskObjects(Tap):
                 check_admin(self, self.streams.values())
                 super().sync_all()
         finally:
-            cast("BatchingWriter", self.message_writer).flush_records()
-        raise_if_any_failed(self)
+            self.end_output()
+        raise_if_any_failed(self.stream_failures)
 
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+    @property
+    def writer(self) -> BatchingWriter:
+        """The run's Singer writer (`message_writer_class`)."""
+        return cast("BatchingWriter", self.message_writer)
+
+    def end_output(self) -> None:
+        """Write out queued records and end on a STATE that covers them.
+
+        The SDK's state writer skips a STATE equal to the last one written, so records
+        written after it (a full-table list's) would otherwise be the last lines.
+        """
+        self.state_writer.write_state(self.state)  # when it changed
+        if not self.writer.ends_with_state:
+            self.write_message(StateMessage(value=self.state))
+
+    def check_settings(self, schema_errors: list[str]) -> None:
         """The SDK's schema check, then ours, each failing with one clear sentence."""
-        errors = super()._validate_config(raise_errors=False)
-        if raise_errors:
-            if errors:
-                raise ConfigError("invalid config: " + "; ".join(errors))
-            check_config(self.config)
-        return errors
+        if schema_errors:
+            raise ConfigError("invalid config: " + "; ".join(schema_errors))
+        check_config(self.config)
 
-    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+    def handle_stop_signal(self, signum: int, frame: FrameType | None) -> None:
         """SIGTERM/SIGINT: stop at the next safe point, not in the middle of a write.
 
         The SDK writes the state from inside the signal handler, which can land in the middle
         of writing a record (a write blocked on a slow target) and garble stdout. Here the
         handler only asks to stop; the run stops before its next request, after the records
-        already read are written, with a STATE covering exactly those. A second signal
-        stops at once, and so does one that comes while a request waits for its next try
-        (Retry-After, backoff): the state is written and the run ends there.
+        already read are written, with a STATE covering exactly those. The same signal again
+        within DUPLICATE_SIGNAL_SECONDS is the first one delivered twice and is ignored; a
+        later second signal stops at once, and so does one that comes while a request waits
+        for its next try (Retry-After, backoff): the state is written and the run ends there.
         """
+        now = self._clock()
         if self.stop_signal is not None:
+            if now - self._stop_signal_at < DUPLICATE_SIGNAL_SECONDS:
+                return
             raise SystemExit(128 + signum)
-        self.stop_signal = signum
+        self.stop_signal, self._stop_signal_at = signum, now
         self._stop.set()  # cuts short a throttle wait
         self.logger.warning("Signal %d: stopping before the next request", signum)
         if self.in_retry_wait:  # asleep between two tries of a request, nothing half-written
@@ -131,7 +172,7 @@ class TapZendeskObjects(Tap):
         """At a safe point: when a stop was asked, write the state and exit 128+signal."""
         if self.stop_signal is None:
             return
-        self._state_writer.write_state(self.state)
+        self.end_output()
         sys.stderr.write(
             f"tap-zendesk-objects: stopped by signal {self.stop_signal}; state written\n"
         )
@@ -173,7 +214,7 @@ class TapZendeskObjects(Tap):
         With an input catalog the streams run with the catalog's schemas (custom columns
         included), so no field list is read here; the streams map values to those columns.
         """
-        streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        streams: list[Stream] = [stream_type(tap=self) for stream_type in STREAM_TYPES]
         if self.input_catalog is None:
             self.custom_fields.discover(streams)
         else:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from tap_zendesk_objects.custom_fields.naming import prefixed
 from tap_zendesk_objects.custom_fields.values import column_kind, converter
 
 if TYPE_CHECKING:
-    from singer_sdk import Stream
-
+    from tap_zendesk_objects.client import ZendeskStream
     from tap_zendesk_objects.custom_fields.definitions import Collection
-    from tap_zendesk_objects.tap import TapZendeskObjects
 
 # Column name, the type its values usually already have (passed through as is), converter.
 Target = tuple[str, type | None, Callable[[Any], Any]]
@@ -118,7 +116,7 @@ class ColumnMapper:
         return found
 
 
-def apply_custom_columns(stream: Stream, records: list[dict]) -> list[dict]:
+def apply_custom_columns(stream: ZendeskStream, records: list[dict]) -> list[dict]:
     """Fill the stream's custom columns on a page of records (tickets, users, organizations)."""
-    cast("TapZendeskObjects", stream._tap).custom_fields.mapper(stream).apply(records)
+    stream.tap.custom_fields.mapper(stream).apply(records)
     return records

@@ -6,14 +6,13 @@ columns of tickets, users and organizations (read, never synced). One run reques
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tap_zendesk_objects.families import ListStream, SharedListStream
 from tap_zendesk_objects.schemas.fields import CUSTOM_FIELD_DEFINITIONS, TICKET_FIELDS
 
 if TYPE_CHECKING:
     from tap_zendesk_objects.families import SharedReads
-    from tap_zendesk_objects.tap import TapZendeskObjects
 
 
 class DefinitionListStream(SharedListStream):
@@ -25,7 +24,7 @@ class DefinitionListStream(SharedListStream):
 
     def read_store(self) -> SharedReads:
         """The custom-field registry's field lists, which read these lists too."""
-        return cast("TapZendeskObjects", self._tap).custom_fields.field_lists
+        return self.tap.custom_fields.field_lists
 
 
 class TicketFieldsStream(DefinitionListStream):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from tap_zendesk_objects.client import USERS_EXPORT_BUCKET, DerivedStream
 from tap_zendesk_objects.custom_fields.mapping import apply_custom_columns
+from tap_zendesk_objects.derived import DerivedStream
 from tap_zendesk_objects.families import CursorExportStream, ListStream, TimeExportStream
 from tap_zendesk_objects.pagination import PageParams
+from tap_zendesk_objects.rate_buckets import USERS_EXPORT_BUCKET
 from tap_zendesk_objects.schemas.people import (
     GROUP_MEMBERSHIPS,
     GROUPS,
@@ -34,7 +35,7 @@ class UsersStream(CursorExportStream):
     rate_bucket = USERS_EXPORT_BUCKET  # Zendesk gives this export a budget of its own
     sideloads: ClassVar[dict[str, str]] = {"user_identities": "identities"}
 
-    def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
+    def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Emit the page's identities, flag deleted users, fill the custom-field columns."""
         identities = [item for item in body.get("identities") or [] if isinstance(item, dict)]
         for identity in identities:
@@ -79,7 +80,7 @@ class GroupsStream(ListStream):
         """Deleted groups too."""
         return {"exclude_deleted": "false"}
 
-    def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
+    def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Flag deleted groups (`deleted: true`) as deleted rows."""
         for group in records:
             if group.get("deleted") is True:

@@ -45,6 +45,6 @@ class SatisfactionRatingsStream(ListStream):
         lookback = DEFAULT_RATINGS_LOOKBACK_DAYS if days is None else int(days)
         return {"start_time": max(self._floor - lookback * DAY_SECONDS, 0)}
 
-    def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
+    def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Keep ratings updated at or after the bookmark (or start_date)."""
         return [r for r in records if (to_epoch(r.get("updated_at")) or 0) >= self._floor]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from tap_zendesk_objects.client import DerivedStream
+from tap_zendesk_objects.derived import DerivedStream
 from tap_zendesk_objects.families import TimeExportStream
 from tap_zendesk_objects.pagination import PageParams
 from tap_zendesk_objects.schemas.ticket_events import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from tap_zendesk_objects.client import DerivedStream
 from tap_zendesk_objects.custom_fields.mapping import apply_custom_columns
+from tap_zendesk_objects.derived import DerivedStream
 from tap_zendesk_objects.families import CursorExportStream, TimeExportStream
 from tap_zendesk_objects.pagination import PageParams
 from tap_zendesk_objects.schemas.tickets import TICKET_METRIC_EVENTS, TICKET_METRICS, TICKETS
@@ -40,7 +40,7 @@ class TicketsStream(CursorExportStream):
     export_params: ClassVar[PageParams] = {"support_type_scope": "all"}
     sideloads: ClassVar[dict[str, str]] = {"ticket_metrics": "metric_sets"}
 
-    def process_page(self, records: list[dict], body: dict) -> Iterable[dict]:
+    def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Emit the page's metrics, flag deleted tickets, fill the custom-field columns."""
         metric_sets = [
             flatten_metric_set(ticket["metric_set"], ticket.get("received_at"))

@@ -1,0 +1,116 @@
+"""Every use of the Singer SDK's private API, in one place, with what each one replaces.
+
+The SDK offers no public hook for these six; everything else the tap needs it reaches
+through public API (`Tap.state_writer`, `Stream.tap_state`, `Stream.stream_maps`, the
+`emit_activate_version_messages` property, `signal.signal` for stop signals, ...).
+
+1. `Stream._write_record_message` is overridden: the SDK builds a RecordMessage object,
+   re-walks the record for deselected properties and writes one line per record; the tap
+   writes an already projected record as a ready message dict, batched (`projection.py`,
+   `record_lines.py`). It is the largest single saving of a sync.
+2. `Stream._write_schema_message` is called for derived streams (`derived.py`): the SDK
+   writes a SCHEMA only from `Stream.sync`, which derived streams never run.
+3. `Stream._write_activate_version_message` is called by full-table lists after a whole
+   read (`families.py`): the SDK writes it before the first record, when a failed read
+   would still retire the table's rows.
+4. `Stream._stream_version` is read and set: the table version carried by RECORD and
+   ACTIVATE_VERSION messages; the SDK sets it only together with its early message.
+5. `Stream._increment_stream_state` is called for an export read only for its derived
+   streams: the SDK moves the bookmarks of selected streams only.
+6. `PluginBase._validate_config` is overridden: it is the only check that runs before
+   discovery reads anything (the tap's cross-setting rules must run there too).
+
+`REVIEWED_SOURCES` holds a digest of the source of each of these SDK functions (and of the
+SDK function whose work the override takes over), for every SDK release the tap was
+checked against; `tests/test_sdk_internals.py` fails when the installed SDK's source
+differs, so an SDK upgrade forces a re-read of this module instead of a silent break.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from typing import TYPE_CHECKING, Any
+
+from singer_sdk import Stream, Tap
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# "Class.function" -> digests of its source in the SDK releases reviewed (0.54.9, 0.55.0b7).
+REVIEWED_SOURCES: dict[str, frozenset[str]] = {
+    "Stream._write_record_message": frozenset({"292b7bed3988"}),
+    "Stream._generate_record_messages": frozenset({"9b5f9fbcdedb", "32cfecc1136a"}),
+    "Stream._write_schema_message": frozenset({"4077b24e5440"}),
+    "Stream._write_activate_version_message": frozenset({"b5295d35a81b"}),
+    "Stream._increment_stream_state": frozenset({"cabc0edb2fd4"}),
+    "Stream.sync": frozenset({"6b4262dcdddf"}),  # where the SDK sets `_stream_version`
+    "Tap._validate_config": frozenset({"0584b9e347e3", "33b44786025e"}),
+}
+_OWNERS: dict[str, type] = {"Stream": Stream, "Tap": Tap}
+
+
+def source_digest(qualified_name: str) -> str:
+    """The digest of the installed SDK's source of `Class.function`."""
+    owner, _, attribute = qualified_name.partition(".")
+    function: Callable[..., Any] = getattr(_OWNERS[owner], attribute)
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:12]
+
+
+def changed_sources() -> list[str]:
+    """The SDK functions whose installed source is not one of the reviewed ones."""
+    return [
+        name for name, reviewed in REVIEWED_SOURCES.items() if source_digest(name) not in reviewed
+    ]
+
+
+class StreamInternals:
+    """Mixin, placed before the SDK's Stream: public names for the SDK's private ones."""
+
+    def __init__(self, tap: Any, *args: Any, **kwargs: Any) -> None:
+        self.tap = tap  # the SDK keeps it as `_tap` only
+        super().__init__(tap, *args, **kwargs)
+
+    def write_record(self, record: dict) -> None:
+        """Write one RECORD; streams override this (the SDK's own way by default)."""
+        super()._write_record_message(record)  # type: ignore[misc]
+
+    def _write_record_message(self, record: dict) -> None:
+        """Replaces (1): every RECORD the SDK would write goes through `write_record`."""
+        self.write_record(record)
+
+    def write_schema(self) -> None:
+        """(2) The stream's SCHEMA message(s), one per stream map."""
+        self._write_schema_message()  # type: ignore[attr-defined]
+
+    def write_activate_version(self) -> None:
+        """(3) ACTIVATE_VERSION with the version this stream's records carried."""
+        self._write_activate_version_message(self.table_version)  # type: ignore[attr-defined]
+
+    @property
+    def table_version(self) -> int | None:
+        """(4) The table version RECORD messages carry (None: they carry none)."""
+        return self._stream_version  # type: ignore[attr-defined,no-any-return]
+
+    @table_version.setter
+    def table_version(self, version: int | None) -> None:
+        self._stream_version = version
+
+    def advance_bookmark(self, record: dict, context: Any) -> None:
+        """(5) Move the bookmark to `record`, also for a stream that is not selected."""
+        self._increment_stream_state(record, context=context)  # type: ignore[attr-defined]
+
+
+class TapInternals:
+    """Mixin, placed before the SDK's Tap."""
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Replaces (6): the SDK's schema check, then the tap's `check_settings`."""
+        errors: list[str] = super()._validate_config(raise_errors=False)  # type: ignore[misc]
+        if raise_errors:
+            self.check_settings(errors)
+        return errors
+
+    def check_settings(self, schema_errors: list[str]) -> None:
+        """Fail on the schema's errors and the tap's own rules (the tap defines it)."""
+        raise NotImplementedError
