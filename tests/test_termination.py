@@ -15,11 +15,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.singer import TAP, discover, select, write_json
+import pytest
+
+from tap_zendesk_objects.tap import DUPLICATE_SIGNAL_SECONDS, TapZendeskObjects
+from tests.singer import FAST_RATES, TAP, discover, select, write_json
 
 START_DATE = "2020-01-01T00:00:00Z"
 # A stopped run exits at once: far sooner than any wait it was in.
 PROMPT_EXIT_SECONDS = 30
+STREAMLESS_CATALOG: dict[str, Any] = {"streams": []}
 
 
 def start_tap(tmp_path: Path, config: dict[str, Any], catalog: dict[str, Any]) -> subprocess.Popen:
@@ -114,3 +118,71 @@ def test_sigterm_cuts_a_retry_after_wait_short(tmp_path, emulator_factory):
         out, err, took = stop_on_log_line(proc, "waiting 600.0 s (Retry-After)")
     assert_stopped_cleanly(proc.returncode, out, err)
     assert took < PROMPT_EXIT_SECONDS, err[-2000:]
+
+
+def read_until_record(proc: subprocess.Popen, stream: str | None = None) -> list[str]:
+    """stdout lines up to the first RECORD (of `stream`, if given); then reading stops."""
+    assert proc.stdout is not None
+    head = []
+    for line in proc.stdout:
+        head.append(line)
+        message = json.loads(line)
+        if message["type"] == "RECORD" and stream in (None, message["stream"]):
+            return head
+    raise AssertionError("the run wrote no such RECORD")
+
+
+def test_sigterm_during_a_full_table_list_ends_on_a_state(tmp_path, emulator_factory):
+    """ticket_skips is read in full (its state never changes), in pages that outgrow the
+    pipe: stopped while it is read, the output still ends on a STATE after its records."""
+    config = {**emulator_factory(scale=5).config(), "start_date": START_DATE}
+    catalog = select(discover(tmp_path, config), {"groups", "ticket_skips"})
+    with start_tap(tmp_path, config, catalog) as proc:
+        head = read_until_record(proc, "ticket_skips")
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        proc.send_signal(signal.SIGTERM)
+        out, err = read_to_the_end(proc)
+    assert_stopped_cleanly(proc.returncode, "".join(head) + out, err)
+    skips = [m for m in map(json.loads, out.splitlines()) if m.get("stream") == "ticket_skips"]
+    assert not any(m["type"] == "ACTIVATE_VERSION" for m in skips), "a stopped read retires none"
+
+
+def test_a_duplicate_sigterm_is_the_same_stop(tmp_path, emulator):
+    """Meltano forwards SIGTERM and the OS delivers it too: a second signal, sent once the
+    tap has taken the first (while blocked writing to a full pipe), changes nothing: every
+    line whole, the state written, a STATE last."""
+    config = {**emulator.config(), "start_date": START_DATE}
+    with start_tap(tmp_path, config, select(discover(tmp_path, config))) as proc:
+        head = read_until_record(proc)
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.stderr is not None
+        taken = []
+        for line in proc.stderr:
+            taken.append(line)
+            if "Signal 15: stopping" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        out, err = read_to_the_end(proc)
+    assert_stopped_cleanly(proc.returncode, "".join(head) + out, "".join(taken) + err)
+
+
+def test_a_later_second_signal_stops_at_once(emulator, clock):
+    """In the tap itself, on a fake clock: a repeat within the interval is ignored; one
+    after it ends the run at once."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        tap = TapZendeskObjects(
+            config={**emulator.config(), **FAST_RATES}, catalog=STREAMLESS_CATALOG, clock=clock
+        )
+        tap.handle_stop_signal(signal.SIGTERM, None)
+        clock.now += DUPLICATE_SIGNAL_SECONDS / 2
+        tap.handle_stop_signal(signal.SIGTERM, None)  # the same stop: nothing happens
+        assert tap.stop_signal == signal.SIGTERM
+        clock.now += DUPLICATE_SIGNAL_SECONDS
+        with pytest.raises(SystemExit) as stopped:
+            tap.handle_stop_signal(signal.SIGINT, None)
+        assert stopped.value.code == 128 + signal.SIGINT
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
