@@ -33,15 +33,15 @@ class BatchingWriter(MsgSpecWriter):
         self._encoder = msgspec.json.Encoder(enc_hook=enc_hook, decimal_format="number")
         self._line = bytearray(4096)
         self._batch = bytearray()
-        # True when the last message written (or queued) is a STATE.
-        self.ends_with_state = False
+        # True when messages were written (or queued) since the last STATE.
+        self.owes_state = False
 
     def write_record(self, message: dict[str, Any]) -> None:
         """Queue one RECORD message, given as its dict (`type`, `stream`, `record`, ...)."""
         line = self._line
         self._encoder.encode_into(message, line)
         line.extend(b"\n")
-        self.ends_with_state = False
+        self.owes_state = True
         batch = self._batch
         batch += line
         if len(batch) >= BATCH_BYTES:
@@ -57,7 +57,7 @@ class BatchingWriter(MsgSpecWriter):
         """Queued records first, then the message: order on stdout is order of writing."""
         self.flush_records()
         write_all(self.format_message(message))
-        self.ends_with_state = isinstance(message, StateMessage)
+        self.owes_state = not isinstance(message, StateMessage)
 
 
 def write_all(data: bytes | bytearray) -> None:

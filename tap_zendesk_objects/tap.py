@@ -131,13 +131,13 @@ class TapZendeskObjects(TapInternals, Tap):
         return cast("BatchingWriter", self.message_writer)
 
     def end_output(self) -> None:
-        """Write out queued records and end on a STATE that covers them.
+        """Write out queued records, and a STATE after them when any went out since the last.
 
-        The SDK's state writer skips a STATE equal to the last one written, so records
-        written after it (a full-table list's) would otherwise be the last lines.
+        The SDK's state writer skips a STATE equal to the last one written, so the records of
+        a full-table list (which moves no bookmark) would otherwise be the last lines.
         """
-        self.state_writer.write_state(self.state)  # when it changed
-        if not self.writer.ends_with_state:
+        self.writer.flush_records()
+        if self.writer.owes_state:
             self.write_message(StateMessage(value=self.state))
 
     def check_settings(self, schema_errors: list[str]) -> None:
