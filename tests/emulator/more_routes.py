@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from tests.emulator.account import dumps, parse_iso
 from tests.emulator.bodies import FORBIDDEN
 from tests.emulator.more_rules import listed_views
+from tests.emulator.zendesk import dumps, parse_iso
 
 if TYPE_CHECKING:
     from collections.abc import Callable

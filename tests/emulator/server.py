@@ -26,18 +26,18 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.emulator import more_routes
-from tests.emulator.account import (
+from tests.emulator.account import Account
+from tests.emulator.bodies import FORBIDDEN
+from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, MISSING_SCOPE, TOKEN_PATH, OAuthIssuer
+from tests.emulator.scripted import Scripts
+from tests.emulator.zendesk import (
     ADMIN_EMAIL,
     SUBDOMAIN,
     ZENDESK_HOST,
-    Account,
     dumps,
     parse_iso,
     visible_cutoff,
 )
-from tests.emulator.bodies import FORBIDDEN
-from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, MISSING_SCOPE, TOKEN_PATH, OAuthIssuer
-from tests.emulator.scripted import Scripts
 
 EMAIL = ADMIN_EMAIL
 API_TOKEN = "emulator-api-token-0123456789abcdef"
