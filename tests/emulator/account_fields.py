@@ -75,11 +75,6 @@ class FieldsGenerator(Generator):
                     "sub_type_id": 0,
                 }
             )
-            if opts is not None:
-                rec["custom_field_options"] = opts
-            if ftype == "lookup":
-                rec["relationship_target_type"] = "zen:user"
-                rec["relationship_filter"] = {"all": [], "any": []}
         else:
             rec.update(
                 {
@@ -88,11 +83,11 @@ class FieldsGenerator(Generator):
                     "tag": f"tag_{key}" if ftype == "checkbox" else None,
                 }
             )
-            if opts is not None:
-                rec["custom_field_options"] = opts
-            if ftype == "lookup":
-                rec["relationship_target_type"] = "zen:user"
-                rec["relationship_filter"] = {"all": [], "any": []}
+        if opts is not None:
+            rec["custom_field_options"] = opts
+        if ftype == "lookup":
+            rec["relationship_target_type"] = "zen:user"
+            rec["relationship_filter"] = {"all": [], "any": []}
         self._put(coll, rec, updated)
         return rec
 

@@ -7,7 +7,9 @@ as they were; stamps are recent seconds, each after the last.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from tests.emulator.zendesk import DAY, iso, parse_iso
@@ -24,6 +26,15 @@ class Mutations:
     def _pick(self, ids: list[int], n: int) -> list[int]:
         ids = sorted(ids)
         return self._mrng.sample(ids, min(n, len(ids)))
+
+    @contextlib.contextmanager
+    def _mutation_stream(self) -> Iterator[None]:
+        """Let the generators draw from the mutation stream while new records are made."""
+        saved, self._rng = self._rng, self._mrng
+        try:
+            yield
+        finally:
+            self._rng = saved
 
     def update_tickets(self, n: int) -> list[int]:
         """Change status/priority/subject/custom values; adds an update with Change + Comment."""
@@ -85,8 +96,7 @@ class Mutations:
         """New tickets, each with a creation update (Create children + Comment)."""
         with self.lock:
             stamp = self._stamp()
-            saved, self._rng = self._rng, self._mrng
-            try:
+            with self._mutation_stream():
                 ids = []
                 for _ in range(n):
                     t = self._new_ticket(stamp, stamp, stamp, 0, False)
@@ -94,8 +104,6 @@ class Mutations:
                         t["status"] = "new"
                     ids.append(t["id"])
                 return ids
-            finally:
-                self._rng = saved
 
     def _touch_records(self, coll: str, ids: list[int], change: Any) -> list[int]:
         stamp = self._stamp()
@@ -139,11 +147,8 @@ class Mutations:
         """New end-users."""
         with self.lock:
             stamp = self._stamp()
-            saved, self._rng = self._rng, self._mrng
-            try:
+            with self._mutation_stream():
                 return [self._new_user(stamp, stamp, "end-user")["id"] for _ in range(n)]
-            finally:
-                self._rng = saved
 
     def update_organizations(self, n: int) -> list[int]:
         """Change notes, tags and a custom field value."""
@@ -161,11 +166,8 @@ class Mutations:
         """New organizations."""
         with self.lock:
             stamp = self._stamp()
-            saved, self._rng = self._rng, self._mrng
-            try:
+            with self._mutation_stream():
                 return [self._new_org(stamp, stamp)["id"] for _ in range(n)]
-            finally:
-                self._rng = saved
 
     def update_satisfaction_ratings(self, n: int) -> list[int]:
         """Offered ratings (created in the last 30 days, if there are enough) become good."""
@@ -192,11 +194,8 @@ class Mutations:
         """New audit log entries."""
         with self.lock:
             stamp = self._stamp()
-            saved, self._rng = self._rng, self._mrng
-            try:
+            with self._mutation_stream():
                 return [self._new_audit_log(stamp)["id"] for _ in range(n)]
-            finally:
-                self._rng = saved
 
     def remove_group_membership(self) -> int:
         """Delete one group membership; returns its id."""
