@@ -167,6 +167,14 @@ def time_export(
     return page_body(coll, parts, tail)
 
 
+def _support_scope(q: Query) -> Callable[[bool], bool]:
+    """Which tickets `support_type_scope` asks for, by whether an AI agent handles them."""
+    scope = q.get("support_type_scope", "agent")
+    if scope not in ("agent", "all", "ai_agent"):
+        raise invalid_value("support_type_scope must be agent, all or ai_agent")
+    return lambda ai: scope == "all" or (scope == "ai_agent") == ai
+
+
 def _identities_sideload(account: Account, user_ids: list[int]) -> dict[str, list[dict]]:
     """The `identities` sideload of a users export page: every identity of its users."""
     data = account._data["user_identities"]
@@ -196,9 +204,7 @@ class _Routes:
 
     def tickets(self, q: Query) -> bytes:
         acc = self.emu.account
-        scope = q.get("support_type_scope", "agent")
-        if scope not in ("agent", "all", "ai_agent"):
-            raise invalid_value("support_type_scope must be agent, all or ai_agent")
+        in_scope = _support_scope(q)
         exclude_deleted = (q.get("exclude_deleted") or "").lower() == "true"
         metric_sets = "metric_sets" in (q.get("include") or "").split(",")
         tickets = acc._data["tickets"]
@@ -206,8 +212,7 @@ class _Routes:
         def keep(tid: int) -> bool:
             if exclude_deleted and tickets[tid]["status"] == "deleted":
                 return False
-            ai = tid in acc.ai_ticket_ids
-            return scope == "all" or (scope == "ai_agent") == ai
+            return in_scope(tid in acc.ai_ticket_ids)
 
         def variant(tid: int) -> bytes:
             data = acc.record_json("tickets", tid)
@@ -244,15 +249,12 @@ class _Routes:
 
     def ticket_events(self, q: Query) -> bytes:
         acc = self.emu.account
-        scope = q.get("support_type_scope", "agent")
-        if scope not in ("agent", "all", "ai_agent"):
-            raise invalid_value("support_type_scope must be agent, all or ai_agent")
+        in_scope = _support_scope(q)
         full = "comment_events" in (q.get("include") or "").split(",")
         events = acc._data["ticket_events"]
 
         def keep(eid: int) -> bool:
-            ai = events[eid]["ticket_id"] in acc.ai_ticket_ids
-            return scope == "all" or (scope == "ai_agent") == ai
+            return in_scope(events[eid]["ticket_id"] in acc.ai_ticket_ids)
 
         return time_export(
             acc,

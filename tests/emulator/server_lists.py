@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tests.emulator.bodies import FORBIDDEN, RECORD_NOT_FOUND
+from tests.emulator.server_paging import wants_cursor
 from tests.emulator.server_request import HTTPError, Query, invalid_value
 from tests.emulator.zendesk import parse_iso
 
@@ -181,25 +182,7 @@ class _Routes:
         )
 
     def ticket_fields(self, q: Query) -> bytes:
-        cursor_mode = any(k in q for k in ("page[size]", "page[after]", "page[before]"))
-        if cursor_mode:
-            return self.emu.lists.page(
-                q,
-                "ticket_fields",
-                "ticket_fields",
-                "/api/v2/ticket_fields",
-                "id",
-                lambda r: (r["id"],),
-            )
-        return self.emu.lists.page(
-            q,
-            "ticket_fields",
-            "ticket_fields",
-            "/api/v2/ticket_fields",
-            "position,id",
-            lambda r: (r["position"], r["id"]),
-            offset=False,
-        )
+        return self._fields(q, "ticket_fields", offset=False)
 
     def user_fields(self, q: Query) -> bytes:
         return self._fields(q, "user_fields")
@@ -207,10 +190,16 @@ class _Routes:
     def organization_fields(self, q: Query) -> bytes:
         return self._fields(q, "organization_fields")
 
-    def _fields(self, q: Query, coll: str) -> bytes:
-        cursor_mode = any(k in q for k in ("page[size]", "page[after]", "page[before]"))
-        if cursor_mode:
+    def _fields(self, q: Query, coll: str, offset: bool = True) -> bytes:
+        """By id with cursors; else in position order, paged unless `offset` is off."""
+        if wants_cursor(q):
             return self._by_id(q, coll)
         return self.emu.lists.page(
-            q, coll, coll, f"/api/v2/{coll}", "position,id", lambda r: (r["position"], r["id"])
+            q,
+            coll,
+            coll,
+            f"/api/v2/{coll}",
+            "position,id",
+            lambda r: (r["position"], r["id"]),
+            offset=offset,
         )

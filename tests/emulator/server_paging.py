@@ -44,6 +44,11 @@ def unb64(text: str) -> str:
         raise bad_request("Invalid cursor") from exc
 
 
+def wants_cursor(q: Query) -> bool:
+    """True when a list request asks for cursor pagination."""
+    return any(k in q for k in ("page[size]", "page[after]", "page[before]"))
+
+
 class Lists:
     """The list pages of one emulator, with its cache of sorted listings."""
 
@@ -72,10 +77,9 @@ class Lists:
         or every record in one answer when `offset` is off or `unpaged_all` is on.
         """
         acc = self.emu.account
-        cursor_mode = any(k in q for k in ("page[size]", "page[after]", "page[before]"))
         with acc.lock:
             rows, keys = self._sorted_rows(coll, order, sort_key, keep, filter_key)
-            if cursor_mode:
+            if wants_cursor(q):
                 return self._cursor_page(q, key, coll, path, order, rows, keys)
             if unpaged_all or not offset:
                 parts = [acc.record_json(coll, rid) for _, rid in rows]
