@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.pacing import UNPACED, pacing
-from tests.emulator.account import Account, visible_cutoff
+from tests.emulator.account import Account
 from tests.emulator.more_collections import MORE_STREAMS
 from tests.emulator.more_collections import truth as more_truth
 from tests.emulator.oauth import TOKEN_PATH
 from tests.emulator.server import Emulator
+from tests.emulator.zendesk import visible_cutoff
 
 START_DATE = "2000-01-01T00:00:00Z"
 START_EPOCH = 946684800

@@ -125,7 +125,7 @@ def secrets_of(config: dict[str, Any] | None = None) -> set[str]:
     """The emulator's credentials, every OAuth token its emulators issued in this session, and
     the config's own secrets: none may ever reach the tap's logs."""
     from tests.emulator.oauth import CLIENT_SECRET, tokens_issued_in_session
-    from tests.emulator.server import ACCESS_TOKEN, API_TOKEN
+    from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN
 
     found = {ACCESS_TOKEN, API_TOKEN, CLIENT_SECRET, *tokens_issued_in_session()}
     for key in SECRET_KEYS:

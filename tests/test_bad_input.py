@@ -13,7 +13,8 @@ import pytest
 import tap_zendesk_objects.retries as retries
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.tap import TapZendeskObjects
-from tests.emulator.server import ACCESS_TOKEN, EMAIL, Emulator
+from tests.emulator.server import Emulator
+from tests.emulator.server_auth import ACCESS_TOKEN, EMAIL
 from tests.singer import FAST_RATES, SyncResult, discover, run_tap, select
 
 PREFIX = "tap-zendesk-objects: error: "

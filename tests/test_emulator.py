@@ -11,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.emulator.account import TAP_STREAMS, Account
-from tests.emulator.server import ACCESS_TOKEN, API_TOKEN, EMAIL, Emulator, config
+from tests.emulator.account import Account
+from tests.emulator.account_truth import TAP_STREAMS
+from tests.emulator.server import Emulator
+from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN, EMAIL, config
 
 V2 = "/api/v2"
 

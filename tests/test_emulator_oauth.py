@@ -10,7 +10,8 @@ import requests
 
 from tests.emulator.fixtures import FakeClock
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, OAuthIssuer
-from tests.emulator.server import ACCESS_TOKEN, Emulator
+from tests.emulator.server import Emulator
+from tests.emulator.server_auth import ACCESS_TOKEN
 
 ME = "/api/v2/users/me"
 CLIENT = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}

@@ -16,7 +16,8 @@ from tap_zendesk_objects.outcomes import StreamFailedError
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tap_zendesk_objects.timeutil import epoch_to_iso
 from tests.emulator.scripted import delete_group
-from tests.emulator.server import ACCESS_TOKEN, Emulator
+from tests.emulator.server import Emulator
+from tests.emulator.server_auth import ACCESS_TOKEN
 from tests.singer import FAST_RATES, SyncResult, discover, run_tap, select
 
 PREFIX = "tap-zendesk-objects: error: "

@@ -8,9 +8,10 @@ import pytest
 import requests
 
 from tap_zendesk_objects.timeutil import to_epoch
-from tests.emulator.account import Account, visible_cutoff
+from tests.emulator.account import Account
 from tests.emulator.more_collections import MORE_STREAMS, new_metric_events, truth
 from tests.emulator.server import Emulator
+from tests.emulator.zendesk import visible_cutoff
 from tests.singer import FAST_RATES, SyncResult, discover, run_tap, select
 
 START_DATE = "2020-01-01T00:00:00Z"

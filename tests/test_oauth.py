@@ -29,7 +29,8 @@ from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
-from tests.emulator.server import EMAIL, Emulator
+from tests.emulator.server import Emulator
+from tests.emulator.server_auth import EMAIL
 from tests.singer import (
     FAST_RATES,
     TAP,

@@ -26,7 +26,8 @@ from tap_zendesk_objects.masking import MASK, MaskingStream
 from tap_zendesk_objects.refresh_tokens import RefreshTokenFile
 from tests.emulator.fixtures import FakeClock
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
-from tests.emulator.server import SUBDOMAIN, Emulator
+from tests.emulator.server import Emulator
+from tests.emulator.zendesk import SUBDOMAIN
 
 LOGGER = logging.getLogger("tests.oauth_tokens")
 T0 = 1000.0

@@ -23,8 +23,10 @@ from typing import Any
 import pytest
 
 from tap_zendesk_objects.timeutil import to_epoch
-from tests.emulator.account import TAP_STREAMS, Account
-from tests.emulator.server import ACCESS_TOKEN, API_TOKEN, Emulator
+from tests.emulator.account import Account
+from tests.emulator.account_truth import TAP_STREAMS
+from tests.emulator.server import Emulator
+from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN
 from tests.singer import (
     FAST_RATES,
     TAP,

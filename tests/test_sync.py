@@ -8,7 +8,8 @@ import math
 import pytest
 
 from tap_zendesk_objects.timeutil import to_epoch
-from tests.emulator.account import TAP_STREAMS, Account
+from tests.emulator.account import Account
+from tests.emulator.account_truth import TAP_STREAMS
 from tests.emulator.server import Emulator
 from tests.singer import FAST_RATES, discover, run_tap, select
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from tap_zendesk_objects.transport import mount_whole_body_adapter
-from tests.emulator.server import API_TOKEN, EMAIL
+from tests.emulator.server_auth import API_TOKEN, EMAIL
 
 TICKETS = "/api/v2/incremental/tickets/cursor"
 

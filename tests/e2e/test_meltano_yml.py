@@ -11,7 +11,7 @@ import yaml
 
 from tests.e2e.project import BIN, REPO, clean_environ
 from tests.emulator.oauth import CLIENT_SECRET
-from tests.emulator.server import ACCESS_TOKEN, API_TOKEN
+from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN
 
 CONFIG = yaml.safe_load((REPO / "meltano.yml").read_text())
 KINDS = {"string": "string", "integer": "integer", "boolean": "boolean", "object": "object"}

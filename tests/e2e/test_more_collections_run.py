@@ -8,8 +8,8 @@ from tap_zendesk_objects.timeutil import to_epoch
 from tests.e2e.project import MeltanoProject
 from tests.e2e.test_meltano_run import RUN, project_env
 from tests.e2e.warehouse import DEFAULT_STREAMS, SCHEMA, START_DATE
-from tests.emulator.account import visible_cutoff
 from tests.emulator.more_collections import MORE_STREAMS, new_metric_events, truth
+from tests.emulator.zendesk import visible_cutoff
 from tests.postgres import Postgres
 
 KEYS = {"tags": ["name"], "schedule_holidays": ["schedule_id", "id"]}

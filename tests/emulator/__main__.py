@@ -10,7 +10,8 @@ import time
 
 from tests.emulator.account import Account
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
-from tests.emulator.server import ACCESS_TOKEN, API_TOKEN, EMAIL, Emulator
+from tests.emulator.server import Emulator
+from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN, EMAIL
 
 
 def main(argv: list[str] | None = None) -> None:

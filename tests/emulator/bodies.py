@@ -8,3 +8,7 @@ FORBIDDEN = {
         "administrator for assistance.",
     }
 }
+# 404 to a path no endpoint serves.
+INVALID_ENDPOINT = {"error": "InvalidEndpoint", "description": "Not found"}
+# 404 to an endpoint the account's plan lacks, or a record that does not exist.
+RECORD_NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}

@@ -12,8 +12,9 @@ import random
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from tests.emulator.account import API, DAY, SUBDOMAIN, ZENDESK_HOST, _FastRandom, iso, parse_iso
+from tests.emulator.account_build import FastRandom
 from tests.emulator.more_rules import Rules, listed_views
+from tests.emulator.zendesk import API, DAY, SUBDOMAIN, ZENDESK_HOST, iso, parse_iso
 
 if TYPE_CHECKING:
     from tests.emulator.account import Account
@@ -43,7 +44,7 @@ REPLY_METRICS = ("reply_time", "agent_work_time", "requester_wait_time", "resolu
 
 def build(account: Account) -> None:
     """Add the 15 collections to an account that has built its first 16."""
-    more = _More(account, _FastRandom(account.seed * 104_729 + 23))
+    more = _More(account, FastRandom(account.seed * 104_729 + 23))
     more.brands()
     more.custom_statuses()
     more.custom_roles()

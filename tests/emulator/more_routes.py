@@ -12,18 +12,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from tests.emulator.account import dumps, parse_iso
-from tests.emulator.bodies import FORBIDDEN
+from tests.emulator.bodies import FORBIDDEN, RECORD_NOT_FOUND
 from tests.emulator.more_rules import listed_views
+from tests.emulator.server_exports import start_time, time_export
+from tests.emulator.server_request import HTTPError, Query
+from tests.emulator.zendesk import dumps, parse_iso
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tests.emulator.server import Emulator, _Query
+    from tests.emulator.server import Emulator
 
 METRIC_EVENTS = "/api/v2/incremental/ticket_metric_events"
 HOLIDAYS = re.compile(r"/api/v2/business_hours/schedules/(\d+)/holidays")
-_NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 
 
 def register(emulator: Emulator) -> None:
@@ -53,37 +54,26 @@ def register(emulator: Emulator) -> None:
     emulator._pattern_routes.append((HOLIDAYS, routes.holidays))
 
 
-def identities_sideload(emulator: Emulator, user_ids: list[int]) -> dict[str, list[dict]]:
-    """The `identities` sideload of a users export page: every identity of its users."""
-    acc = emulator.account
-    data = acc._data["user_identities"]
-    return {
-        "identities": [data[iid] for uid in user_ids for iid in acc.identities_by_user.get(uid, [])]
-    }
-
-
 class _Routes:
     def __init__(self, emulator: Emulator) -> None:
         self.emu = emulator
 
     def _refuse_unless(self, allowed: bool, status: int = 403) -> None:
-        from tests.emulator.server import _HTTPError
-
         if not allowed:
-            raise _HTTPError(status, FORBIDDEN if status == 403 else _NOT_FOUND)
+            raise HTTPError(status, FORBIDDEN if status == 403 else RECORD_NOT_FOUND)
         if self.emu.role == "agent":  # admins only, like the exports
-            raise _HTTPError(403, FORBIDDEN)
+            raise HTTPError(403, FORBIDDEN)
 
     def lister(
         self, coll: str, order: str, sort_key: Callable[[dict], tuple]
-    ) -> Callable[[_Query], bytes]:
+    ) -> Callable[[Query], bytes]:
         """A cursor (`page[size]`) or offset paginated list, in Zendesk's order for it."""
-        return lambda q: self.emu._list(q, coll, coll, f"/api/v2/{coll}", order, sort_key)
+        return lambda q: self.emu.lists.page(q, coll, coll, f"/api/v2/{coll}", order, sort_key)
 
-    def views(self, q: _Query) -> bytes:
+    def views(self, q: Query) -> bytes:
         """Shared views and the caller's own; other agents' personal views stay hidden."""
         listed = {v["id"] for v in listed_views(self.emu.account)}
-        return self.emu._list(
+        return self.emu.lists.page(
             q,
             "views",
             "views",
@@ -98,7 +88,7 @@ class _Routes:
         """All of a list in one answer, page parameters ignored (no pagination documented)."""
         return dumps({key: sorted(rows, key=lambda r: r["id"]), **tail})
 
-    def custom_statuses(self, q: _Query) -> bytes:
+    def custom_statuses(self, q: Query) -> bytes:
         """Every custom status; `status_categories` and `active` filter, no pagination."""
         categories = {c for c in (q.get("status_categories") or "").split(",") if c}
         active = q.get("active")
@@ -110,12 +100,12 @@ class _Routes:
         ]
         return self._unpaged("custom_statuses", rows)
 
-    def custom_roles(self, q: _Query) -> bytes:
+    def custom_roles(self, q: Query) -> bytes:
         """Enterprise only."""
         self._refuse_unless(self.emu.enterprise)
         return self._unpaged("custom_roles", self.emu.account.records("custom_roles"))
 
-    def sla_policies(self, q: _Query) -> bytes:
+    def sla_policies(self, q: Query) -> bytes:
         """Professional and up; `next_page` and `previous_page` always null."""
         self._refuse_unless(self.emu.professional)
         rows = self.emu.account.records("sla_policies")
@@ -123,12 +113,12 @@ class _Routes:
             "sla_policies", rows, next_page=None, previous_page=None, count=len(rows)
         )
 
-    def schedules(self, q: _Query) -> bytes:
+    def schedules(self, q: Query) -> bytes:
         """Professional and up (404 below it), one answer."""
         self._refuse_unless(self.emu.professional, 404)
         return self._unpaged("schedules", self.emu.account.records("schedules"))
 
-    def holidays(self, match: re.Match, q: _Query) -> bytes:
+    def holidays(self, match: re.Match, q: Query) -> bytes:
         """One schedule's holidays; 404 for a schedule that does not exist."""
         self._refuse_unless(self.emu.professional, 404)
         acc = self.emu.account
@@ -137,12 +127,12 @@ class _Routes:
         rows = [acc.get("schedule_holidays", hid) for hid in ids or []]
         return self._unpaged("holidays", rows)
 
-    def metric_events(self, q: _Query) -> bytes:
+    def metric_events(self, q: Query) -> bytes:
         """Time-based (up to 1,000 a page), or cursor mode (at most 100) with `page[size]`."""
         emu, coll = self.emu, "ticket_metric_events"
-        start = emu._start_time(q)
+        start = start_time(q)
         if any(k in q for k in ("page[size]", "page[after]")):
-            return emu._list(
+            return emu.lists.page(
                 q,
                 coll,
                 coll,
@@ -153,7 +143,8 @@ class _Routes:
                 offset=False,
                 filter_key=(start,),
             )
-        return emu._time_export(
+        return time_export(
+            emu.account,
             q,
             coll,
             METRIC_EVENTS,

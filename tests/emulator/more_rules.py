@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from tests.emulator.account import API, DAY, iso
+from tests.emulator.zendesk import API, DAY, iso
 
 if TYPE_CHECKING:
     from tests.emulator.account import Account

@@ -1,0 +1,135 @@
+"""Zendesk's rate limits for the emulator: per clock-minute budgets, their headers, and 429s.
+
+Every request but the token endpoint's spends the account's Core budget; incremental exports
+spend their own budget too, and the users cursor export a third. The headers always report
+the budgets; only with `Emulator.rate_limits` on does an empty one refuse (429 with
+Retry-After). Limits and the clock are read from the emulator at every request, so tests may
+change them while it runs.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import TYPE_CHECKING
+
+from tests.emulator.oauth import TOKEN_PATH
+from tests.emulator.server_request import HTTPError
+
+if TYPE_CHECKING:
+    from tests.emulator.server import Emulator
+
+
+class Bucket:
+    """One budget: what the current clock minute has spent of it."""
+
+    def __init__(self, name: str, header: str | None) -> None:
+        self.name, self.header = name, header
+        self.window = 0
+        self.used = 0
+
+    def state(self, limit: int, now: float, others_per_minute: int = 0) -> tuple[int, int]:
+        """(remaining, seconds to reset) of this clock minute's budget.
+
+        `others_per_minute`: requests another integration of the account spends in each
+        minute, evenly over it, in the same budget.
+        """
+        window = int(now // 60)
+        if window != self.window:
+            self.window, self.used = window, 0
+        others = int(others_per_minute * (now - window * 60) / 60)
+        reset = max(1, math.ceil((window + 1) * 60 - now))
+        return max(0, limit - self.used - others), reset
+
+
+def limit_body(path: str) -> dict[str, str]:
+    """The body of a 429 for `path` (exports name their own budget)."""
+    if path.startswith("/api/v2/incremental/"):
+        return {
+            "error": "APIRateLimitExceeded",
+            "description": "Number of allowed incremental export API requests per minute exceeded",
+        }
+    return {
+        "error": "APIRateLimitExceeded",
+        "description": "Number of allowed API requests per minute exceeded",
+    }
+
+
+class RateLimits:
+    """The budgets of one emulator."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emu = emulator
+        self._lock = threading.Lock()
+        self._buckets = {
+            "core": Bucket("core", None),
+            "incremental": Bucket("incremental", "Zendesk-RateLimit-incremental-exports"),
+            "users_cursor": Bucket("users_cursor", "Zendesk-RateLimit-incremental-exports-cursor"),
+        }
+
+    def for_path(self, path: str) -> list[Bucket]:
+        """The budgets a request for `path` spends."""
+        if path == TOKEN_PATH:
+            return []  # Zendesk documents no rate limit for the token endpoint
+        buckets = [self._buckets["core"]]
+        if path == "/api/v2/incremental/users/cursor":
+            buckets.append(self._buckets["users_cursor"])
+        elif path.startswith("/api/v2/incremental/"):
+            buckets.append(self._buckets["incremental"])
+        return buckets
+
+    def reset_windows(self) -> None:
+        """Forget what the current minute's budgets hold, as if the next minute had begun."""
+        with self._lock:
+            for bucket in self._buckets.values():
+                bucket.used = 0
+
+    def consume(self, buckets: list[Bucket], path: str) -> None:
+        """Spend one request of each budget; 429 first if limits are on and one is empty."""
+        now = self.emu.rate_clock()
+        with self._lock:
+            states = [self._state(b, now) for b in buckets]
+            if self.emu.rate_limits:
+                for (remaining, reset), _b in zip(states, buckets, strict=True):
+                    if remaining <= 0:
+                        raise HTTPError(429, limit_body(path), {"Retry-After": str(reset)})
+            for b in buckets:
+                b.used += 1
+
+    def headers(self, buckets: list[Bucket]) -> dict[str, str]:
+        """The rate-limit headers of an answer that spent these budgets."""
+        now = self.emu.rate_clock()
+        headers: dict[str, str] = {}
+        with self._lock:
+            for b in buckets:
+                limit = self._limit(b)
+                remaining, reset = self._state(b, now)
+                if not self.emu.rate_limits:
+                    remaining = limit  # limits off: a budget nothing spends
+                if b.header is None:
+                    headers.update(
+                        {
+                            "X-Rate-Limit": str(limit),
+                            "X-Rate-Limit-Remaining": str(remaining),
+                            "ratelimit-limit": str(limit),
+                            "ratelimit-remaining": str(remaining),
+                            "ratelimit-reset": str(reset),
+                            "rate-limit": str(limit),
+                            "rate-limit-remaining": str(remaining),
+                            "rate-limit-reset": str(reset),
+                        }
+                    )
+                else:
+                    headers[b.header] = f"total={limit}; remaining={remaining}; resets={reset}"
+        return headers
+
+    def _state(self, bucket: Bucket, now: float) -> tuple[int, int]:
+        others = self.emu.other_core_per_minute if bucket.name == "core" else 0
+        return bucket.state(self._limit(bucket), now, others)
+
+    def _limit(self, bucket: Bucket) -> int:
+        return {
+            "core": self.emu.core_per_minute,
+            "incremental": self.emu.incremental_per_minute,
+            "users_cursor": self.emu.users_cursor_per_minute,
+        }[bucket.name]
