@@ -49,9 +49,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  OAuth tokens:   POST {emulator.base_url}{TOKEN_PATH}")
     refresh = emulator.oauth.issue_refresh_token("read")
     print(f"  OAuth refresh:  refresh_token={refresh} (scope read, single use)")
-    print("  Ctrl-C or SIGTERM to stop.", flush=True)
     done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGTERM, lambda *_: done.set())  # before the line that invites it
+    print("  Ctrl-C or SIGTERM to stop.", flush=True)
     try:
         while not done.wait(0.5):
             pass
