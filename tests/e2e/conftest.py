@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.project import MeltanoProject
+from tests.e2e.project import BIN, MeltanoProject
 from tests.postgres import Postgres
+
+# The singer-sdk version scripts/test-next-sdk installed, for the plugin virtualenvs too.
+NEXT_SDK = os.environ.get("NEXT_SINGER_SDK_VERSION")
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +30,11 @@ def meltano_sys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     started = time.monotonic()
     project.meltano("install", "tap-zendesk-objects", "target-postgres")
     print(f"meltano install: {time.monotonic() - started:.1f}s")
+    if NEXT_SDK:  # scripts/test-next-sdk: the tap Meltano runs gets the SDK under test too
+        venv_python = sys_dir / "extractors" / "tap-zendesk-objects" / "venv" / "bin" / "python"
+        sdk = f"singer-sdk[msgspec]=={NEXT_SDK}"
+        uv = [str(BIN / "uv"), "pip", "install", "--quiet", "--python", str(venv_python), sdk]
+        subprocess.run(uv, check=True)
     return sys_dir
 
 
