@@ -201,6 +201,20 @@ CONFIG_SCHEMA = th.PropertiesList(
             "that changes after it was created is caught."
         ),
     ),
+    # The SDK's own setting, declared here because this tap's default differs (the SDK's is
+    # off, and SDK 0.55 lists it in `--about` with that default); families.py honours it.
+    th.Property(
+        "emit_activate_version_messages",
+        th.BooleanType,
+        default=True,
+        title="Emit `ACTIVATE_VERSION` messages",
+        description=(
+            "Version the rows of each full-table list, and send ACTIVATE_VERSION once the "
+            "list was read in full, so that the target retires the rows Zendesk no longer "
+            "returns. On by default here (the SDK's default is off); false: no stream sends "
+            "ACTIVATE_VERSION or a version."
+        ),
+    ),
 ).to_dict()
 
 _SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
