@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from tap_zendesk_objects.errors import ConfigError
-from tap_zendesk_objects.timeutil import epoch_to_iso, to_epoch
+from tap_zendesk_objects.timeutil import bookmark_epoch, format_time
 
 CLOCK_SKEW_TOLERANCE_SECONDS = 600
 
@@ -27,7 +27,7 @@ def check_bookmarks_not_ahead(tap: Any) -> None:
             continue
         value = (bookmarks.get(stream.name) or {}).get("replication_key_value")
         try:
-            epoch = to_epoch(value)
+            epoch = bookmark_epoch(value)
         except (TypeError, ValueError):
             continue  # the state check names bookmarks that are not times
         if epoch is not None and epoch > now + CLOCK_SKEW_TOLERANCE_SECONDS:
@@ -35,7 +35,7 @@ def check_bookmarks_not_ahead(tap: Any) -> None:
     if ahead:
         msg = (
             f"the state's bookmark of stream {', of stream '.join(ahead)}, ahead of the clock "
-            f"(now {epoch_to_iso(now)}): that stream would skip what changes until then. "
+            f"(now {format_time(now)}): that stream would skip what changes until then. "
             "Check the machine's clock, or reset the bookmark: remove the stream from the "
             'state\'s "bookmarks" (Meltano: `meltano state clear <state id>`, or `meltano '
             "state set`), and its next run reads from start_date."

@@ -10,6 +10,7 @@ from typing import Any
 from singer_sdk import typing as th
 
 from tap_zendesk_objects.errors import ConfigError, InputFileError
+from tap_zendesk_objects.timeutil import bookmark_epoch, parse_time
 
 DEFAULT_CORE_RATE = 200
 DEFAULT_INCREMENTAL_RATE = 10
@@ -236,17 +237,15 @@ def normalize_subdomain(value: str) -> str:
 
 
 def parse_start_date(value: str | None) -> dt.datetime | None:
-    """Parse `start_date` as an aware UTC datetime; None when unset."""
+    """Parse `start_date` (pendulum) as an aware UTC datetime; None when unset."""
     if value in (None, ""):
         return None
     try:
-        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        parsed = parse_time(str(value))
     except ValueError:
         msg = f"start_date {value!r} is not a date: use ISO 8601, e.g. 2024-01-31T00:00:00Z"
         raise ConfigError(msg) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
+    return parsed.in_timezone("UTC")
 
 
 def check_config(config: Mapping[str, Any]) -> None:
@@ -370,14 +369,10 @@ def _is_time(value: Any) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    text = value.strip()
-    if text.lstrip("-").isdigit():
-        return True
     try:
-        dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return bookmark_epoch(value) is not None
     except ValueError:
         return False
-    return True
 
 
 def check_state(state: Mapping[str, Any], where: str = "state") -> None:

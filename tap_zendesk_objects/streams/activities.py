@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tap_zendesk_objects.families import ListStream
 from tap_zendesk_objects.pagination import PageParams
 from tap_zendesk_objects.schemas.activities import ACTIVITIES
-from tap_zendesk_objects.timeutil import epoch_to_iso, to_epoch
+from tap_zendesk_objects.timeutil import bookmark_epoch, format_time
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -25,5 +25,5 @@ class ActivitiesStream(ListStream):
 
     def run_params(self, context: Context | None) -> PageParams:
         """`since` the bookmark, once there is one."""
-        bookmark = to_epoch(self.bookmark(context))
-        return {} if bookmark is None else {"since": epoch_to_iso(bookmark)}
+        bookmark = bookmark_epoch(self.bookmark(context))
+        return {} if bookmark is None else {"since": format_time(bookmark)}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import time
 from typing import TYPE_CHECKING
 
 from tap_zendesk_objects.families import ListStream
 from tap_zendesk_objects.pagination import PageParams
 from tap_zendesk_objects.schemas.audit_logs import AUDIT_LOGS
-from tap_zendesk_objects.timeutil import epoch_to_iso
+from tap_zendesk_objects.timeutil import format_time
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -29,8 +29,8 @@ class AuditLogsStream(ListStream):
 
     def run_params(self, context: Context | None) -> PageParams:
         """A created_at range from the bookmark (or start_date) to now, ascending."""
-        now = dt.datetime.now(dt.UTC).timestamp()
+        now = time.time()
         return {
-            "filter[created_at][]": [epoch_to_iso(self.start_epoch(context)), epoch_to_iso(now)],
+            "filter[created_at][]": [format_time(self.start_epoch(context)), format_time(now)],
             "sort": "created_at",
         }
