@@ -11,6 +11,8 @@ from typing import Any
 
 from jsonschema.validators import validator_for
 
+from tap_zendesk_objects.masking import shows_secret
+
 TAP = [sys.executable, "-m", "tap_zendesk_objects"]
 # The stderr of every tap run made through this module in this test session: the secret scan
 # of tests/test_resilience.py reads it, and every run is checked as it ends (`record_stderr`).
@@ -129,15 +131,20 @@ def secrets_of(config: dict[str, Any] | None = None) -> set[str]:
 
     found = {ACCESS_TOKEN, API_TOKEN, CLIENT_SECRET, *tokens_issued_in_session()}
     for key in SECRET_KEYS:
-        if config and isinstance(config.get(key), str) and len(config[key]) >= 6:
+        if config and isinstance(config.get(key), str) and config[key]:
             found.add(config[key])
     return found
+
+
+def shown_secrets(text: str, config: dict[str, Any] | None = None) -> list[str]:
+    """The secrets `text` shows, as the tap masks them (a short one as a whole token)."""
+    return [secret for secret in secrets_of(config) if shows_secret(text, secret)]
 
 
 def record_stderr(stderr: str, config: dict[str, Any] | None = None) -> None:
     """Keep a run's stderr for the session-wide scan, and fail at once if it shows a secret."""
     TAP_STDERR.append(stderr)
-    leaked = [secret for secret in secrets_of(config) if secret in stderr]
+    leaked = shown_secrets(stderr, config)
     assert not leaked, f"the tap's stderr shows a credential ({len(leaked)} found)"
 
 

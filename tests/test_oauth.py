@@ -38,8 +38,8 @@ from tests.singer import (
     discover,
     record_stderr,
     run_tap,
-    secrets_of,
     select,
+    shown_secrets,
     write_json,
 )
 from tests.test_bad_input import assert_refused_before_any_request, error_line
@@ -81,7 +81,7 @@ def token_count(emu: Emulator) -> int:
 def assert_no_secret(result: SyncResult, config: dict[str, Any]) -> None:
     """No client secret, refresh token or access token on stdout or stderr."""
     stdout = json.dumps(result.messages)
-    leaked = [s for s in secrets_of(config) if s in stdout or s in result.stderr]
+    leaked = shown_secrets(stdout, config) + shown_secrets(result.stderr, config)
     assert not leaked, f"{len(leaked)} secret(s) on the tap's output"
 
 

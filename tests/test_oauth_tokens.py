@@ -304,3 +304,10 @@ def test_a_refresh_token_read_from_the_file_is_masked_on_stderr(
     access = tokens.current_token()
     sys.stderr.write(f"a proxy echoed {from_file} and {access}\n")
     assert written.getvalue() == f"a proxy echoed {MASK} and {MASK}\n"
+
+
+def test_a_short_secret_is_masked_where_it_stands_as_a_token():
+    """Under 6 characters a secret is masked as a whole token, not inside longer words."""
+    written = io.StringIO()
+    MaskingStream(written, ["abc", "x"]).write('token abc. /abc/ "abc" abcde tabc; x in box\n')
+    assert written.getvalue() == f'token {MASK}. /{MASK}/ "{MASK}" abcde tabc; {MASK} in box\n'

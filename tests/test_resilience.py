@@ -4,7 +4,7 @@
 - 10% of requests faulted (5xx, 429, reset, truncated body, slow answer): every truth record.
 - The tap killed at random points and rerun from its last STATE: every truth record in the end,
   and no STATE ever names a bookmark beyond the records written before it.
-- No credential in any stderr the suite's tap runs produced.
+- No credential in any stderr the suite's tap runs produced, not even a 3-character one.
 """
 
 from __future__ import annotations
@@ -301,3 +301,21 @@ def test_no_credential_in_any_tap_log(emulator, tmp_path):
     secrets = secrets_of() | {"wrong-" + API_TOKEN, "wrong-" + ACCESS_TOKEN}
     leaks = [(i, secret) for i, text in enumerate(scanned) for secret in secrets if secret in text]
     assert leaks == [], f"{len(leaks)} credential(s) found in {len(scanned)} tap logs"
+
+
+@pytest.mark.parametrize("setting", ["api_token", "client_secret"])
+def test_a_three_character_secret_is_masked_too(emulator, tmp_path, setting):
+    """A secret however short never shows: a wrong 3-character one, also pasted into the
+    subdomain by mistake so that the error line quotes it (masked as a whole token)."""
+    secret = "Zq7"
+    base = emulator.config() if setting == "api_token" else emulator.oauth_config()
+    config = {**base, **FAST_RATES, setting: secret}
+    runs = [
+        run_tap(tmp_path, config),
+        run_tap(tmp_path, {**config, "subdomain": f"{secret}.zendesk.com.zendesk.com"}),
+    ]
+    assert all(run.returncode == 1 for run in runs)
+    assert "'********.zendesk.com.zendesk.com'" in runs[1].stderr, runs[1].stderr[-2000:]
+    for run in runs:
+        assert secret not in run.stderr, run.stderr[-2000:]
+        assert secret not in json.dumps(run.messages)
