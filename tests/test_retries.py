@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import signal
 import time
 from pathlib import Path
 
@@ -115,6 +116,27 @@ def test_a_429_does_not_use_up_the_tries_of_transient_failures(groups, slept):
     request, calls = scripted(*outcomes, response(200))
     assert groups.request_decorator(request)(response(200).request, None).status_code == 200
     assert len(calls) == len(outcomes) + 1
+
+
+def test_a_stop_signal_while_the_wait_is_logged_stops_before_the_sleep(groups, slept, monkeypatch):
+    """The signal lands while the wait line is written (a test, or a scheduler, reacting to
+    it), before the library sleeps: the run stops there, not after the Retry-After."""
+    log = groups.log
+
+    def log_then_signal(message, *args, **kwargs):
+        log(message, *args, **kwargs)
+        if "Retry-After" in message:
+            groups.tap.handle_stop_signal(signal.SIGTERM, None)
+
+    monkeypatch.setattr(groups, "log", log_then_signal)
+    limited = RateLimitedError(
+        "GET /api/v2/groups: 429 rate limited", response(429, **{"Retry-After": "600"})
+    )
+    request, calls = scripted(limited, response(200))
+    with pytest.raises(SystemExit) as stopped:
+        groups.request_decorator(request)(response(200).request, None)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert (slept, len(calls)) == ([], 1)
 
 
 def test_the_wait_generator_follows_retry_after_else_doubles(groups, monkeypatch):
