@@ -19,13 +19,9 @@ from typing import Any
 
 import click
 
-from tap_zendesk_objects.config import (
-    SECRET_SETTINGS,
-    check_catalog_shape,
-    check_config,
-    check_state,
-)
+from tap_zendesk_objects.config import SECRET_SETTINGS, check_config
 from tap_zendesk_objects.errors import InputFileError, TapError
+from tap_zendesk_objects.input_files import check_catalog_shape, check_state
 from tap_zendesk_objects.masking import MaskingStream
 
 PROGRAM = "tap-zendesk-objects"

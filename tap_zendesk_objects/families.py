@@ -21,7 +21,7 @@ from tap_zendesk_objects.pagination import (
     TimeExportPaginator,
 )
 from tap_zendesk_objects.rate_buckets import INCREMENTAL_BUCKET
-from tap_zendesk_objects.timeutil import latest_export_start, to_epoch
+from tap_zendesk_objects.timeutil import bookmark_epoch, latest_export_start, to_epoch
 
 if TYPE_CHECKING:
     import requests
@@ -51,7 +51,7 @@ class BookmarkedStream(ZendeskStream):
 
     def start_epoch(self, context: Context | None) -> int:
         """Bookmark, else 0 or start_date, as epoch seconds."""
-        bookmark = to_epoch(self.bookmark(context))
+        bookmark = bookmark_epoch(self.bookmark(context))
         if bookmark is not None:
             return bookmark
         return 0 if self.full_first_sync else self.start_date_epoch()
