@@ -8,16 +8,10 @@ import pytest
 
 from tests.emulator import more_collections
 from tests.emulator.account import Account
+from tests.emulator.client import get, walk_cursor_list
 from tests.emulator.more_collections import MORE_STREAMS, truth
-from tests.test_emulator import get, session, walk_cursor_list
 
 METRIC_EVENTS = "/incremental/ticket_metric_events"
-
-
-@pytest.fixture
-def http():
-    with session() as s:
-        yield s
 
 
 def test_every_new_collection_has_records_and_is_deterministic():

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from tests.emulator.account import Account
+from tests.emulator.client import session
 from tests.emulator.server import Emulator
 
 _ACCOUNT_KWARGS = ("scale", "seed", "now")
@@ -28,6 +30,13 @@ def emulator() -> Iterator[Emulator]:
     """A started emulator over a fresh scale-1, seed-1 account; stopped afterwards."""
     with Emulator(Account(scale=1, seed=1)) as emu:
         yield emu
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    """A session authenticated with the emulator's API token."""
+    with session() as s:
+        yield s
 
 
 @pytest.fixture

@@ -1,0 +1,65 @@
+"""Test-side HTTP helpers for the emulator's API: an authenticated session, GET, walkers.
+
+A walker follows one kind of pagination to its end and returns what it read.
+"""
+
+from __future__ import annotations
+
+import requests
+
+from tests.emulator.server import Emulator
+from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN, EMAIL
+
+V2 = "/api/v2"
+
+
+def session(auth: str = "token") -> requests.Session:
+    s = requests.Session()
+    if auth == "token":
+        s.auth = (f"{EMAIL}/token", API_TOKEN)
+    elif auth == "bearer":
+        s.headers["Authorization"] = f"Bearer {ACCESS_TOKEN}"
+    return s
+
+
+def get(http: requests.Session, emu: Emulator, path: str, **params) -> requests.Response:
+    return http.get(emu.base_url + V2 + path, params=params, timeout=30)
+
+
+# ---------------------------------------------------------------- walkers
+def walk_cursor_list(http, emu, path, key, size=100, **params):
+    items, after, pages = [], None, 0
+    while True:
+        q = {"page[size]": size, **params}
+        if after:
+            q["page[after]"] = after
+        body = get(http, emu, path, **q).json()
+        pages += 1
+        items += body[key]
+        assert body["links"]["next"] is not None or not body[key]
+        if not body["meta"]["has_more"]:
+            return items, pages
+        after = body["meta"]["after_cursor"]
+
+
+def walk_cursor_export(http, emu, path, key, start=0, **params):
+    items, pages = [], 0
+    body = get(http, emu, path, start_time=start, **params).json()
+    while True:
+        pages += 1
+        items += body[key]
+        if body["end_of_stream"]:
+            return items, pages, body
+        body = get(http, emu, path, cursor=body["after_cursor"], **params).json()
+
+
+def walk_time_export(http, emu, path, key, start=0, **params):
+    items, pages, start_time = [], 0, start
+    while True:
+        body = get(http, emu, path, start_time=start_time, **params).json()
+        pages += 1
+        items += body[key]
+        if body["end_of_stream"]:
+            return items, pages
+        assert body["end_time"] >= start_time
+        start_time = body["end_time"]
