@@ -107,7 +107,7 @@ class ListStream(BookmarkedStream):
         """Version a full-table read, and activate that version once the read is whole."""
         versioned = self.activates_versions
         if versioned:
-            self.table_version = self.tap.initialized_at
+            self.set_table_version(self.tap.initialized_at)
         yield from super().get_records(context)
         if versioned and not self.skipped:
             self.write_activate_version()

@@ -43,6 +43,7 @@ class SchemaProjection:
     mask: SelectionMask
     name: str
     tap: TapZendeskObjects
+    table_version: int | None
     # When the records being written were read: set per page, the RECORDs' time_extracted.
     extracted_at: str | None = None
     # True when every row is built by the tap with exactly the schema's properties (none
@@ -116,7 +117,7 @@ class SchemaProjection:
             super().write_record(self.row_conformance.mended(record))  # type: ignore[misc]
             return
         envelope["record"] = self.row_conformance.checked(record)
-        version = self.table_version  # type: ignore[attr-defined]
+        version = self.table_version
         if version is not None:
             envelope["version"] = version
         envelope["time_extracted"] = self.extracted_at or utc_now_iso()

@@ -4,7 +4,7 @@ The SDK offers no public hook for these six; everything else the tap needs it re
 through public API (`Tap.state_writer`, `Stream.tap_state`, `Stream.stream_maps`, the
 `emit_activate_version_messages` property, `signal.signal` for stop signals, ...).
 
-1. `Stream._write_record_message` is overridden: the SDK builds a RecordMessage object,
+1. `Stream._write_record_message` is replaced (by `write_record`): the SDK builds a RecordMessage object,
    re-walks the record for deselected properties and writes one line per record; the tap
    writes an already projected record as a ready message dict, batched (`projection.py`,
    `record_lines.py`). It is the largest single saving of a sync.
@@ -67,17 +67,22 @@ def changed_sources() -> list[str]:
 class StreamInternals:
     """Mixin, placed before the SDK's Stream: public names for the SDK's private ones."""
 
+    # The table version of this stream's records (see `set_table_version`).
+    table_version: int | None = None
+
     def __init__(self, tap: Any, *args: Any, **kwargs: Any) -> None:
         self.tap = tap  # the SDK keeps it as `_tap` only
         super().__init__(tap, *args, **kwargs)
+        # (1) The SDK's per-record call goes straight to `write_record` (no extra frame).
+        self._write_record_message = self.write_record
 
     def write_record(self, record: dict) -> None:
-        """Write one RECORD; streams override this (the SDK's own way by default)."""
-        super()._write_record_message(record)  # type: ignore[misc]
+        """Write one RECORD; streams override this (the SDK's own way by default).
 
-    def _write_record_message(self, record: dict) -> None:
-        """Replaces (1): every RECORD the SDK would write goes through `write_record`."""
-        self.write_record(record)
+        Replaces (1): `__init__` makes this the stream's `_write_record_message`, so every
+        RECORD the SDK would write goes through here.
+        """
+        super()._write_record_message(record)  # type: ignore[misc]
 
     def write_schema(self) -> None:
         """(2) The stream's SCHEMA message(s), one per stream map."""
@@ -87,14 +92,10 @@ class StreamInternals:
         """(3) ACTIVATE_VERSION with the version this stream's records carried."""
         self._write_activate_version_message(self.table_version)  # type: ignore[attr-defined]
 
-    @property
-    def table_version(self) -> int | None:
-        """(4) The table version RECORD messages carry (None: they carry none)."""
-        return self._stream_version  # type: ignore[attr-defined,no-any-return]
-
-    @table_version.setter
-    def table_version(self, version: int | None) -> None:
-        self._stream_version = version
+    def set_table_version(self, version: int | None) -> None:
+        """(4) The table version this stream's RECORD messages carry (None: none)."""
+        self.table_version = version  # read per record by the tap's own writer
+        self._stream_version = version  # read by the SDK's
 
     def advance_bookmark(self, record: dict, context: Any) -> None:
         """(5) Move the bookmark to `record`, also for a stream that is not selected."""
