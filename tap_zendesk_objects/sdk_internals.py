@@ -4,10 +4,10 @@ The SDK offers no public hook for these six; everything else the tap needs it re
 through public API (`Tap.state_writer`, `Stream.tap_state`, `Stream.stream_maps`, the
 `emit_activate_version_messages` property, `signal.signal` for stop signals, ...).
 
-1. `Stream._write_record_message` is replaced (by `write_record`): the SDK builds a RecordMessage object,
-   re-walks the record for deselected properties and writes one line per record; the tap
-   writes an already projected record as a ready message dict, batched (`projection.py`,
-   `record_lines.py`). It is the largest single saving of a sync.
+1. `Stream._write_record_message` is replaced by `write_record`: the SDK builds a
+   RecordMessage object, re-walks the record for deselected properties and writes one line
+   per record; the tap writes an already projected record as a ready message dict, batched
+   (`projection.py`, `record_lines.py`). It is the largest single saving of a sync.
 2. `Stream._write_schema_message` is called for derived streams (`derived.py`): the SDK
    writes a SCHEMA only from `Stream.sync`, which derived streams never run.
 3. `Stream._write_activate_version_message` is called by full-table lists after a whole
