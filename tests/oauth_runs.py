@@ -31,10 +31,6 @@ def api_token_config(emu: Emulator, **extra: Any) -> dict[str, Any]:
     return {**emu.config(), "start_date": START_DATE, **extra}
 
 
-def token_count(emu: Emulator) -> int:
-    return sum(emu.oauth.token_requests().values())
-
-
 def assert_no_secret(result: SyncResult, config: dict[str, Any]) -> None:
     """No client secret, refresh token or access token on stdout or stderr."""
     stdout = json.dumps(result.messages)
