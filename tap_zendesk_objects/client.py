@@ -204,8 +204,13 @@ class ZendeskStream(
         the bookmark, and no record of the next page has: the bookmark never runs ahead of
         what was emitted.
         """
-        if self.is_sorted and self.replication_key and self.selected:
+        if self.is_sorted and self.replication_key and self.keeps_bookmark:
             self.tap.state_writer.write_state(self.tap_state)
+
+    @property
+    def keeps_bookmark(self) -> bool:
+        """True when this run moves the stream's bookmark: when it is selected."""
+        return self.selected
 
     # Responses ----------------------------------------------------------------------
 

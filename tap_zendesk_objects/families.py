@@ -173,12 +173,10 @@ class ExportStream(BookmarkedStream):
             self.advance_bookmark({key: row.get(key)}, context)
         return super().post_process(row, context)
 
-    def write_page_state(self) -> None:
-        """STATE before each page, also when the export is read only for its derived streams."""
-        if self.selected or not self.has_selected_descendents:
-            super().write_page_state()
-        elif self.replication_key:
-            self.tap.state_writer.write_state(self.tap_state)
+    @property
+    def keeps_bookmark(self) -> bool:
+        """Also when the export is read only for its derived streams (see post_process)."""
+        return self.selected or self.has_selected_descendents
 
     def fixed_params(self) -> PageParams:
         """Page size and the export's includes."""
