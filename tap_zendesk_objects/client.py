@@ -52,6 +52,10 @@ RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
 class PlanRestrictedError(ZendeskAPIError):
     """403/404 on an endpoint that only some Zendesk plans have."""
 
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 class TooRecentStartError(ZendeskAPIError):
     """422: an export was asked for data from the last minute, which Zendesk withholds."""
@@ -82,6 +86,8 @@ class ZendeskStream(
     # True for endpoints some plans lack: 403/404 then means "empty stream", not failure.
     plan_gated: ClassVar[bool] = False
     plan_requirement: ClassVar[str] = ""
+    # Record keys kept under another column name (a Zendesk key the tap's own column takes).
+    renamed_keys: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,7 +181,7 @@ class ZendeskStream(
                 "Check `subdomain`: use `acme` for acme.zendesk.com, not `acme.zendesk.com`."
             )
         if status in (403, 404) and self.plan_gated and not missing_scopes(detail):
-            return PlanRestrictedError(f"{where}: {status} {detail}")
+            return PlanRestrictedError(f"{where}: {status} {detail}", status)
         if status == 403 and missing_scopes(detail):
             return StreamFailedError(scopes_refused(where, detail, self.name))
         credentials = self.credentials
@@ -222,9 +228,18 @@ class ZendeskStream(
         received_at = utc_now_iso()
         for stream in (self, *self.derived_streams):
             stream.extracted_at = received_at
+        for source, column in self.renamed_keys.items():
+            for record in records:
+                if source in record:
+                    record[column] = record.pop(source)
         for record in records:
             record["received_at"] = received_at
-        return self.shape_page(self.new_records(records), body)
+        fresh = self.new_records(records)
+        self.feed_follow_ups(fresh)
+        return self.shape_page(fresh, body)
+
+    def feed_follow_ups(self, records: list[dict]) -> None:
+        """Hook: hand the page's records to the streams that read per ticket (exports)."""
 
     def new_records(self, records: list[dict]) -> list[dict]:
         """The page's records not already read (pagination families that repeat some)."""

@@ -15,6 +15,8 @@ from tap_zendesk_objects.timeutil import parse_time
 DEFAULT_CORE_RATE = 200
 DEFAULT_INCREMENTAL_RATE = 10
 DEFAULT_USERS_EXPORT_RATE = 20
+DEFAULT_CONVERSATION_LOG_RATE = 100  # per minute, Zendesk's documented omnilog-index limit
+DEFAULT_SIDE_CONVERSATION_EVENTS_RATE = 600  # per 10 minutes, Zendesk's documented limit
 DEFAULT_TIMEOUT_SECONDS = 120
 DEFAULT_EXPORT_PAGE_SIZE = 1000
 DEFAULT_RATINGS_LOOKBACK_DAYS = 30
@@ -167,6 +169,27 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
     th.Property(
+        "conversation_log_requests_per_minute",
+        th.IntegerType,
+        default=DEFAULT_CONVERSATION_LOG_RATE,
+        title="Conversation log requests per minute",
+        description=(
+            "Cap on conversation log requests per minute (stream conversation_log), a budget "
+            "of its own that Zendesk reports as `omnilog-index`: 100, or 300 with High "
+            "Volume. They count against the Core API cap too."
+        ),
+    ),
+    th.Property(
+        "side_conversation_events_requests_per_10_minutes",
+        th.IntegerType,
+        default=DEFAULT_SIDE_CONVERSATION_EVENTS_RATE,
+        title="Side conversation event export requests per 10 minutes",
+        description=(
+            "Cap on side conversation event export requests in any 10 minutes (streams "
+            "side_conversation_events and side_conversations): Zendesk allows 600."
+        ),
+    ),
+    th.Property(
         "api_url",
         th.StringType,
         title="API base URL",
@@ -281,6 +304,8 @@ def check_config(config: Mapping[str, Any]) -> None:
         "max_requests_per_minute",
         "incremental_requests_per_minute",
         "users_export_requests_per_minute",
+        "conversation_log_requests_per_minute",
+        "side_conversation_events_requests_per_10_minutes",
         "request_timeout",
         "export_page_size",
     ):

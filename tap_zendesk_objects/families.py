@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from tap_zendesk_objects.client import TooRecentStartError, ZendeskStream
 from tap_zendesk_objects.config import DEFAULT_EXPORT_PAGE_SIZE, parse_start_date
 from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.follow_ups import FollowUpStream
 from tap_zendesk_objects.outcomes import StreamFailedError
 from tap_zendesk_objects.page_size import AdaptivePageSize, is_timeout, set_per_page
 from tap_zendesk_objects.pages import list_page_problem
@@ -50,10 +51,14 @@ class BookmarkedStream(ZendeskStream):
         return int(start.timestamp())
 
     def start_epoch(self, context: Context | None) -> int:
-        """Bookmark, else 0 or start_date, as epoch seconds."""
+        """Bookmark, else the first sync's starting point, as epoch seconds."""
         bookmark = bookmark_epoch(self.bookmark(context))
         if bookmark is not None:
             return bookmark
+        return self.first_sync_epoch()
+
+    def first_sync_epoch(self) -> int:
+        """Where a first sync starts: 0 (everything) or start_date."""
         return 0 if self.full_first_sync else self.start_date_epoch()
 
 
@@ -216,11 +221,32 @@ class ExportStream(BookmarkedStream):
         return super().gave_up(exc, message)
 
     def export_start(self, context: Context | None) -> int:
-        """start_time: never inside the last minutes, which exports refuse."""
-        return min(self.start_epoch(context), latest_export_start())
+        """start_time: never inside the last minutes, which exports refuse.
+
+        Also never after the oldest ticket a selected per-ticket stream has still to read
+        (a stream selected for the first time starts where this export's first sync would).
+        """
+        start = self.start_epoch(context)
+        for follow_up in self.follow_ups:
+            if follow_up.selected:
+                behind = follow_up.resume_epoch()
+                start = min(start, self.first_sync_epoch() if behind is None else behind)
+        return min(start, latest_export_start())
+
+    @cached_property
+    def follow_ups(self) -> list[FollowUpStream]:
+        """The streams that read, per ticket, tickets this export returns."""
+        return [child for child in self.child_streams if isinstance(child, FollowUpStream)]
+
+    def feed_follow_ups(self, records: list[dict]) -> None:
+        """Queue the page's tickets for the per-ticket streams."""
+        for follow_up in self.follow_ups:
+            follow_up.enqueue(records, self.replication_key or "")
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         """A 422 "too recent start_time" means there is nothing new yet."""
+        for follow_up in self.follow_ups:
+            follow_up.begin()
         try:
             yield from super().get_records(context)
         except TooRecentStartError as exc:

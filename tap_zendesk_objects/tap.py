@@ -24,12 +24,14 @@ from tap_zendesk_objects.config import CONFIG_SCHEMA, check_config
 from tap_zendesk_objects.custom_fields.registry import CustomFieldRegistry
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.families import SharedReads
+from tap_zendesk_objects.follow_ups import FollowUpStream
+from tap_zendesk_objects.idle_reads import IdleReads
 from tap_zendesk_objects.outcomes import raise_if_any_failed
-from tap_zendesk_objects.rate_buckets import CORE_BUCKET, RATE_SETTINGS
+from tap_zendesk_objects.rate_buckets import CORE_BUCKET, RATE_SETTINGS, RATE_WINDOWS
 from tap_zendesk_objects.record_lines import BatchingWriter
 from tap_zendesk_objects.sdk_internals import TapInternals
 from tap_zendesk_objects.streams import STREAM_TYPES
-from tap_zendesk_objects.throttle import RESERVE_SHARE, Throttle
+from tap_zendesk_objects.throttle import RESERVE_SHARE, WINDOW_SECONDS, Throttle
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,7 +72,7 @@ def sync_gc() -> Iterator[None]:
 
 
 class TapZendeskObjects(TapInternals, Tap):
-    """Copies a Zendesk Support account's objects: Segment's 16 collections, and 15 opt-in ones."""
+    """Copies a Zendesk Support account's objects: Segment's 16 collections, and opt-in ones."""
 
     name = "tap-zendesk-objects"
     config_jsonschema = CONFIG_SCHEMA
@@ -97,6 +99,8 @@ class TapZendeskObjects(TapInternals, Tap):
         self.stream_failures: list[str] = []  # one line per failed stream
         self.api_warnings_seen: set[str] = set()  # endpoints whose API warning was logged
         self.shared_reads = SharedReads()  # lists read in full, not to be read twice
+        # Per-ticket reads done while other requests wait for their budgets.
+        self.idle_reads = IdleReads(time.monotonic, self._stop.wait)
         super().__init__(*args, **kwargs)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.handle_stop_signal)
@@ -121,6 +125,9 @@ class TapZendeskObjects(TapInternals, Tap):
             with sync_gc():
                 check_admin(self, self.streams.values())
                 super().sync_all()
+                for stream in self.streams.values():
+                    if isinstance(stream, FollowUpStream):
+                        stream.drain()
         finally:
             self.end_output()
         raise_if_any_failed(self.stream_failures)
@@ -195,9 +202,10 @@ class TapZendeskObjects(TapInternals, Tap):
             core = bucket == CORE_BUCKET
             self._throttles[bucket] = Throttle(
                 rate,
+                window_seconds=RATE_WINDOWS.get(bucket, WINDOW_SECONDS),
                 reserve_share=RESERVE_SHARE if core else 0.0,
                 parent=None if core else self.throttle_for(CORE_BUCKET),
-                sleep=self._stop.wait,
+                sleep=self.idle_reads.wait,  # queued per-ticket reads fill the wait
                 on_wait=functools.partial(self._log_wait, bucket),
             )
         return self._throttles[bucket]

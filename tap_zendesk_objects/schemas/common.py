@@ -51,6 +51,8 @@ ANY_JSON = th.CustomType(
 )
 
 ID = th.Property("id", th.IntegerType, required=True)
+# Ids Zendesk writes as text (ULIDs of messaging and surveys, UUIDs of side conversations).
+STRING_ID = th.Property("id", th.StringType, required=True)
 RECEIVED_AT = th.Property(
     "received_at", th.DateTimeType, description="When the tap read the record (UTC)."
 )

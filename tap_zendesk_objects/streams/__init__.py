@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from tap_zendesk_objects.streams.activities import ActivitiesStream
 from tap_zendesk_objects.streams.audit_logs import AuditLogsStream
+from tap_zendesk_objects.streams.conversations import (
+    ConversationLogStream,
+    CsatSurveyResponsesStream,
+)
 from tap_zendesk_objects.streams.fields import (
     OrganizationFieldsStream,
     TicketFieldsStream,
@@ -32,6 +36,10 @@ from tap_zendesk_objects.streams.settings import (
     ScheduleHolidaysStream,
     SchedulesStream,
     TagsStream,
+)
+from tap_zendesk_objects.streams.side_conversations import (
+    SideConversationEventsStream,
+    SideConversationsStream,
 )
 from tap_zendesk_objects.streams.ticket_events import (
     AttachmentsStream,
@@ -79,6 +87,11 @@ STREAM_TYPES = (
     UserFieldsStream,
     OrganizationFieldsStream,
     CustomRolesStream,
+    # Conversations as Zendesk holds them today, each opt-in.
+    ConversationLogStream,
+    CsatSurveyResponsesStream,
+    SideConversationEventsStream,
+    SideConversationsStream,
 )
 
 __all__ = ["STREAM_TYPES"]
