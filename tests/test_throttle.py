@@ -38,14 +38,17 @@ class FakeClock:
 SAMPLE_CATALOG = Path(__file__).parents[1] / "catalog.sample.json"
 
 
-def make(per_minute: int, **kwargs) -> tuple[Throttle, FakeClock]:
+def make(per_window: int, **kwargs) -> tuple[Throttle, FakeClock]:
     clock = FakeClock()
-    return Throttle(per_minute, clock=clock, sleep=clock.sleep, **kwargs), clock
+    return Throttle(per_window, clock=clock, sleep=clock.sleep, **kwargs), clock
 
 
-def send(throttle: Throttle, clock: FakeClock, seconds: float = 0.0) -> float:
-    """One request through the throttle, taking `seconds`; returns the wait before it."""
-    waited = throttle.wait()
+def send(
+    throttle: Throttle, clock: FakeClock, seconds: float = 0.0, endpoint: str | None = None
+) -> float:
+    """One request of `endpoint` through the throttle, taking `seconds`; returns the wait
+    before it."""
+    waited = throttle.wait(endpoint)
     clock.now += seconds
     throttle.done()
     return waited
@@ -114,6 +117,12 @@ def test_a_stop_ends_the_wait_early():
 
 # Zendesk's minute has just begun: nothing tells how fast the others spend yet.
 ACCOUNT_HEADERS = {"X-Rate-Limit": "200", "ratelimit-reset": "59"}
+# Endpoints, as streams name them (their path templates).
+TICKETS = "/api/v2/incremental/tickets/cursor"
+TICKET_EVENTS = "/api/v2/incremental/ticket_events"
+ORGANIZATIONS = "/api/v2/incremental/organizations"
+USERS = "/api/v2/incremental/users/cursor"
+GROUPS = "/api/v2/groups"
 
 
 def test_headers_rule_when_zendesk_reports_less_than_the_window_thinks():
@@ -148,19 +157,20 @@ def test_plenty_reported_leaves_the_window_in_charge():
 def test_endpoint_budgets_have_no_reserve_and_the_account_budget_goes_to_core():
     core, clock = make(200, reserve_share=0.05)
     users = Throttle(20, parent=core, clock=clock, sleep=clock.sleep)
-    send(users, clock)
+    send(users, clock, endpoint=USERS)
     users.observe(
         {
             "X-Rate-Limit": "200",
             "X-Rate-Limit-Remaining": "150",
             "Zendesk-RateLimit-incremental-exports-cursor": "total=20; remaining=2; resets=59",
-        }
+        },
+        USERS,
     )
-    assert [send(users, clock) for _ in range(2)] == [0, 0]  # both of the two left
-    assert send(users, clock) == pytest.approx(59)
+    assert [send(users, clock, endpoint=USERS) for _ in range(2)] == [0, 0]  # the two left
+    assert send(users, clock, endpoint=USERS) == pytest.approx(59)
     assert send(core, clock) == 0  # the users budget is not Core's
     core.observe({**ACCOUNT_HEADERS, "X-Rate-Limit-Remaining": "10"})  # only the reserve left
-    assert send(users, clock) == pytest.approx(59)  # exports wait for Core too
+    assert send(users, clock, endpoint=USERS) == pytest.approx(59)  # exports wait for Core too
 
 
 @pytest.mark.parametrize(
@@ -183,8 +193,8 @@ def test_a_budget_without_reset_waits_a_minute_and_an_absurd_reset_is_capped():
     throttle, clock = make(10)
     throttle.observe({"X-Rate-Limit": "200", "X-Rate-Limit-Remaining": "0"})
     assert send(throttle, clock) == pytest.approx(60)
-    throttle.observe({"Zendesk-RateLimit-x": f"total=10; remaining=0; resets={10**9}"})
-    assert send(throttle, clock) == pytest.approx(900)
+    throttle.observe({"Zendesk-RateLimit-x": f"total=10; remaining=0; resets={10**9}"}, GROUPS)
+    assert send(throttle, clock, endpoint=GROUPS) == pytest.approx(900)
 
 
 @pytest.mark.parametrize(
