@@ -131,17 +131,17 @@ class BackoffRetries:
         def attempt(*args: Any, **kwargs: Any) -> requests.Response:
             tap.in_retry_wait = False
             tap.stop_if_asked()
-            throttle.wait()
+            throttle.wait(self.path)  # the endpoint: its own budgets pace it
             tap.stop_if_asked()
             try:
                 response = func(*args, **kwargs)
             except RetriableAPIError as exc:
                 if exc.response is not None:
-                    throttle.observe(exc.response.headers)
+                    throttle.observe(exc.response.headers, self.path)
                 raise
             finally:
                 throttle.done()
-            throttle.observe(response.headers)
+            throttle.observe(response.headers, self.path)
             return response
 
         def retried(wait_gen: Callable, errors: Any, **policy: Any) -> Callable:

@@ -1,13 +1,15 @@
 """Per-bucket request pacing: spend each rate budget, never more, before Zendesk must say 429.
 
-Zendesk keeps separate per-minute budgets for the Core API and for incremental exports, and
-the Core budget is shared with every other integration of the account. Each bucket admits a
-request at once while its budget for the last 60 s is not spent (a sliding window), and
-otherwise waits only as long as the window needs. Zendesk's rate-limit headers, in every
-spelling it uses, are read after each response: when the account has fewer requests left
-than the window thinks (other integrations spend the same budget), the tap sends no more
-than Zendesk reports until its window resets, and a small reserve of the Core budget is left
-untouched for the account's other integrations.
+Zendesk keeps separate budgets for the Core API and for incremental exports (most per minute,
+some over longer windows), and the Core budget is shared with every other integration of the
+account. Each bucket admits a request at once while its budget for the last window (60 s
+unless the bucket says otherwise) is not spent (a sliding window), and otherwise waits only
+as long as the window needs. Zendesk's rate-limit headers, in every spelling it uses, are
+read after each response: when the account has fewer requests left than the window thinks
+(other integrations spend the same budget), the tap sends no more than Zendesk reports until
+its window resets, and a small reserve of the Core budget is left untouched for the account's
+other integrations. An endpoint's own budget (`zendesk-ratelimit-<name>`) paces only the
+endpoints whose answers report it: one spent endpoint budget holds back no other endpoint.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from singer_sdk.exceptions import RetriableAPIError
 
 # This share of the account's Core budget is left to its other integrations.
 RESERVE_SHARE = 0.05
-# Zendesk's budgets are per minute; also the reset assumed when Zendesk names none.
+# Zendesk's account budget is per minute: the window of a bucket unless it names another, and
+# the reset assumed when Zendesk names none.
 WINDOW_SECONDS = 60.0
 # The other integrations' pace is estimated over at least this many seconds (before that,
 # the last estimate stands); answers whose reset times differ by more than the slack belong
@@ -184,36 +187,48 @@ class _Allowance:
 
 
 class Throttle:
-    """One rate bucket: at most `budget` requests in any 60 s, and no more than Zendesk allows.
+    """One rate bucket: at most `budget` requests in any window, and no more than Zendesk allows.
 
-    A sliding window: a request starts at once while fewer than `budget` requests finished
-    in the last 60 s (or are still under way), else as soon as the oldest of them leaves the
-    window. A request counts from the moment it finished (answered or failed), the latest
-    moment Zendesk can have counted it, so the window is safe whether Zendesk counts in fixed
-    clock minutes or in sliding ones. `reserve_share` of the rate is never spent (left to the
-    account's other integrations). A bucket with a `parent` (the exports, whose requests also
-    count against the account's Core budget) waits for room in both.
+    A sliding window of `window_seconds` (60 unless said otherwise): a request starts at once
+    while fewer than `budget` requests finished in the last window (or are still under way),
+    else as soon as the oldest of them leaves the window. A request counts from the moment it
+    finished (answered or failed), the latest moment Zendesk can have counted it, so the
+    window is safe whether Zendesk counts in fixed clock windows or in sliding ones.
+    `reserve_share` of the rate is never spent (left to the account's other integrations). A
+    bucket with a `parent` (the exports, whose requests also count against the account's
+    Core budget) waits for room in both.
 
     The headers rule over the window (`observe`): when Zendesk reports fewer requests left
     than the window thinks, because other integrations spend the same budget, no more than
     that (less the reserve, for the account's budget, and less what the others are seen to
-    spend meanwhile) are sent until Zendesk's window resets.
+    spend meanwhile) are sent until Zendesk's window resets. The account's budget holds back
+    every request of the bucket (kept by the parent, for a bucket that has one). An
+    endpoint's own budget (`zendesk-ratelimit-<name>`) is kept by name, one for the bucket
+    (several export endpoints report `incremental-exports`), but holds back only the
+    requests of the endpoints whose answers reported it: `wait` and `observe` take the
+    endpoint, the stream's path template. A request of no endpoint (None) is held back by
+    the window and the account's budget only.
     """
 
     def __init__(
         self,
-        per_minute: int,
+        per_window: int,
         *,
+        window_seconds: float = WINDOW_SECONDS,
         reserve_share: float = 0.0,
         parent: Throttle | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] = time.sleep,
         on_wait: Callable[[float], None] | None = None,
     ) -> None:
-        if per_minute <= 0:
-            msg = f"a request rate must be positive, not {per_minute}"
+        if per_window <= 0:
+            msg = f"a request rate must be positive, not {per_window}"
             raise ValueError(msg)
-        self.budget = max(per_minute - int(per_minute * reserve_share), 1)
+        if window_seconds <= 0:
+            msg = f"a rate window must be positive, not {window_seconds} s"
+            raise ValueError(msg)
+        self.budget = max(per_window - int(per_window * reserve_share), 1)
+        self.window_seconds = float(window_seconds)
         self.parent = parent
         self._clock = clock
         self._sleep = sleep
@@ -221,26 +236,29 @@ class Throttle:
         self._lock: threading.Lock = parent._lock if parent is not None else threading.Lock()
         self._finished: deque[float] = deque()  # when each request of the window finished
         self._in_flight = 0
-        self._allowances: dict[str, _Allowance] = {}
+        self._allowances: dict[str, _Allowance] = {}  # by budget name (ACCOUNT, or the header's)
+        # Endpoint (path template) -> the names of the endpoint budgets its answers reported:
+        # the only budgets, besides the account's, that hold back its requests.
+        self._gates: dict[str, set[str]] = {}
 
-    def wait(self) -> float:
-        """Block until a request may start, and count it; returns the seconds waited.
+    def wait(self, endpoint: str | None = None) -> float:
+        """Block until a request of `endpoint` may start, and count it; the seconds waited.
 
         `sleep` returning true (a stop was asked) ends the wait early: the caller stops.
         """
         waited = 0.0
         while True:
             with self._lock:
-                delay = self._delay(self._clock())
+                delay = self._delay(self._clock(), endpoint)
                 if delay <= 0:
-                    self._start()
+                    self._start(endpoint)
                     return waited
             if not waited and self._on_wait is not None:
                 self._on_wait(delay)
             waited += delay
             if self._sleep(delay):  # a stop was asked: the caller stops before sending
                 with self._lock:
-                    self._start()
+                    self._start(endpoint)
                 return waited
 
     def done(self) -> None:
@@ -248,20 +266,27 @@ class Throttle:
         with self._lock:
             self._finish(self._clock())
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Spend no more than the budgets a response reports, whoever spent the rest.
+    def observe(self, headers: Mapping[str, str], endpoint: str | None = None) -> None:
+        """Spend no more than the budgets a response of `endpoint` reports, whoever spent the rest.
 
-        The other integrations' pace is what Zendesk counted in its window (the 60 s before
-        the reset it names) beyond the tap's own requests of that time.
+        The endpoint budgets it reports hold back that endpoint's requests from now on (and
+        those of every other endpoint that reported them). The other integrations' pace is
+        what Zendesk counted in its window (the window before the reset it names) beyond the
+        tap's own requests of that time.
         """
         with self._lock:
             now = self._clock()
             for budget in read_budgets(headers):
-                owner = self.parent if budget.name == ACCOUNT and self.parent else self
-                reserve = int(budget.limit * RESERVE_SHARE) if budget.name == ACCOUNT else 0
-                reset = WINDOW_SECONDS if budget.reset is None else budget.reset
+                account = budget.name == ACCOUNT
+                owner = self.parent if account and self.parent else self
+                if not account and endpoint is not None:
+                    self._gates.setdefault(endpoint, set()).add(budget.name)
+                reserve = int(budget.limit * RESERVE_SHARE) if account else 0
+                # The account's budget is per minute; an endpoint's, the bucket's window.
+                window = WINDOW_SECONDS if account else owner.window_seconds
+                reset = window if budget.reset is None else budget.reset
                 reset = min(max(reset, 0.0), MAX_HEADER_WAIT_SECONDS)
-                span = max(WINDOW_SECONDS - reset, 0.0)
+                span = max(window - reset, 0.0)
                 ours = owner._finished_since(now - span - RESET_ROUNDING_SECONDS)
                 theirs = budget.limit - budget.remaining - ours
                 allowance = _Allowance(
@@ -272,19 +297,28 @@ class Throttle:
 
     # Under the lock ------------------------------------------------------------------
 
-    def _delay(self, now: float) -> float:
-        """Seconds until a request may start (0 or less: now)."""
+    def _gating(self, endpoint: str | None) -> list[_Allowance]:
+        """The allowances that hold back a request of `endpoint` in this bucket."""
+        names = self._gates.get(endpoint, ()) if endpoint is not None else ()
+        return [
+            allowance
+            for name in (ACCOUNT, *names)
+            if (allowance := self._allowances.get(name)) is not None
+        ]
+
+    def _delay(self, now: float, endpoint: str | None = None) -> float:
+        """Seconds until a request of `endpoint` may start (0 or less: now)."""
         delay = self._window_delay(now)
-        for allowance in self._allowances.values():  # past their reset, they say nothing
+        for allowance in self._gating(endpoint):  # past their reset, they say nothing
             if allowance.until > now and allowance.room(now) < 1:
                 delay = max(delay, allowance.until - now)
-        if self.parent is not None:
+        if self.parent is not None:  # the account's budget and the parent's window
             delay = max(delay, self.parent._delay(now))
         return delay
 
     def _window_delay(self, now: float) -> float:
         finished = self._finished
-        while finished and finished[0] <= now - WINDOW_SECONDS:
+        while finished and finished[0] <= now - self.window_seconds:
             finished.popleft()
         # How many of the window's requests must leave it before one more fits.
         excess = len(finished) + self._in_flight - self.budget + 1
@@ -292,7 +326,7 @@ class Throttle:
             return 0.0
         if excess > len(finished):  # the whole budget is under way at once: poll
             return IN_FLIGHT_POLL_SECONDS
-        return finished[excess - 1] + WINDOW_SECONDS - now
+        return finished[excess - 1] + self.window_seconds - now
 
     def _finished_since(self, moment: float) -> int:
         count = 0
@@ -302,9 +336,9 @@ class Throttle:
             count += 1
         return count
 
-    def _start(self) -> None:
+    def _start(self, endpoint: str | None = None) -> None:
         self._in_flight += 1
-        for allowance in self._allowances.values():
+        for allowance in self._gating(endpoint):
             allowance.left -= 1
         if self.parent is not None:
             self.parent._start()

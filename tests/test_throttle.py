@@ -38,14 +38,17 @@ class FakeClock:
 SAMPLE_CATALOG = Path(__file__).parents[1] / "catalog.sample.json"
 
 
-def make(per_minute: int, **kwargs) -> tuple[Throttle, FakeClock]:
+def make(per_window: int, **kwargs) -> tuple[Throttle, FakeClock]:
     clock = FakeClock()
-    return Throttle(per_minute, clock=clock, sleep=clock.sleep, **kwargs), clock
+    return Throttle(per_window, clock=clock, sleep=clock.sleep, **kwargs), clock
 
 
-def send(throttle: Throttle, clock: FakeClock, seconds: float = 0.0) -> float:
-    """One request through the throttle, taking `seconds`; returns the wait before it."""
-    waited = throttle.wait()
+def send(
+    throttle: Throttle, clock: FakeClock, seconds: float = 0.0, endpoint: str | None = None
+) -> float:
+    """One request of `endpoint` through the throttle, taking `seconds`; returns the wait
+    before it."""
+    waited = throttle.wait(endpoint)
     clock.now += seconds
     throttle.done()
     return waited
@@ -114,6 +117,12 @@ def test_a_stop_ends_the_wait_early():
 
 # Zendesk's minute has just begun: nothing tells how fast the others spend yet.
 ACCOUNT_HEADERS = {"X-Rate-Limit": "200", "ratelimit-reset": "59"}
+# Endpoints, as streams name them (their path templates).
+TICKETS = "/api/v2/incremental/tickets/cursor"
+TICKET_EVENTS = "/api/v2/incremental/ticket_events"
+ORGANIZATIONS = "/api/v2/incremental/organizations"
+USERS = "/api/v2/incremental/users/cursor"
+GROUPS = "/api/v2/groups"
 
 
 def test_headers_rule_when_zendesk_reports_less_than_the_window_thinks():
@@ -148,19 +157,20 @@ def test_plenty_reported_leaves_the_window_in_charge():
 def test_endpoint_budgets_have_no_reserve_and_the_account_budget_goes_to_core():
     core, clock = make(200, reserve_share=0.05)
     users = Throttle(20, parent=core, clock=clock, sleep=clock.sleep)
-    send(users, clock)
+    send(users, clock, endpoint=USERS)
     users.observe(
         {
             "X-Rate-Limit": "200",
             "X-Rate-Limit-Remaining": "150",
             "Zendesk-RateLimit-incremental-exports-cursor": "total=20; remaining=2; resets=59",
-        }
+        },
+        USERS,
     )
-    assert [send(users, clock) for _ in range(2)] == [0, 0]  # both of the two left
-    assert send(users, clock) == pytest.approx(59)
+    assert [send(users, clock, endpoint=USERS) for _ in range(2)] == [0, 0]  # the two left
+    assert send(users, clock, endpoint=USERS) == pytest.approx(59)
     assert send(core, clock) == 0  # the users budget is not Core's
     core.observe({**ACCOUNT_HEADERS, "X-Rate-Limit-Remaining": "10"})  # only the reserve left
-    assert send(users, clock) == pytest.approx(59)  # exports wait for Core too
+    assert send(users, clock, endpoint=USERS) == pytest.approx(59)  # exports wait for Core too
 
 
 @pytest.mark.parametrize(
@@ -179,12 +189,92 @@ def test_missing_or_garbled_headers_ask_for_nothing(headers):
     assert [send(throttle, clock) for _ in range(10)] == [0] * 10
 
 
+# The issue's header: one page of the tickets export spent that endpoint's budget.
+TICKETS_SPENT = {"Zendesk-RateLimit-tickets-index": "total=100; remaining=0; resets=468"}
+
+
+def test_a_spent_endpoint_budget_holds_back_only_that_endpoint():
+    core, clock = make(200, reserve_share=0.05)
+    exports = Throttle(1000, parent=core, clock=clock, sleep=clock.sleep)
+    send(exports, clock, endpoint=TICKETS)
+    exports.observe(TICKETS_SPENT, TICKETS)
+    # The other endpoints of the bucket, Core's lists and requests of no endpoint go at once.
+    assert [send(exports, clock, endpoint=e) for e in (TICKET_EVENTS, ORGANIZATIONS)] == [0, 0]
+    assert send(exports, clock) == 0
+    assert send(core, clock, endpoint=GROUPS) == 0
+    assert clock.slept == []
+    # The tickets export itself waits for the reset Zendesk names, and then goes.
+    assert send(exports, clock, endpoint=TICKETS) == pytest.approx(468)
+    assert clock.slept == [pytest.approx(468)]
+    assert send(exports, clock, endpoint=TICKETS) == 0
+
+
+def test_a_spent_endpoint_budget_is_past_at_its_reset():
+    exports, clock = make(1000)
+    exports.observe(TICKETS_SPENT, TICKETS)
+    assert send(exports, clock, endpoint=TICKET_EVENTS) == 0
+    clock.now += 468  # the tap was busy elsewhere until the reset
+    assert send(exports, clock, endpoint=TICKETS) == 0
+    assert clock.slept == []
+
+
+def test_other_endpoints_do_not_spend_an_endpoint_budget():
+    exports, clock = make(1000)
+    exports.observe(
+        {"Zendesk-RateLimit-tickets-index": "total=100; remaining=2; resets=30"}, TICKETS
+    )
+    assert [send(exports, clock, endpoint=TICKET_EVENTS) for _ in range(5)] == [0] * 5
+    assert [send(exports, clock, endpoint=TICKETS) for _ in range(2)] == [0, 0]  # still two
+    assert send(exports, clock, endpoint=TICKETS) == pytest.approx(30)
+
+
+def test_a_budget_two_endpoints_report_holds_back_each_once_it_reported_it():
+    exports, clock = make(1000)
+    shared = {"Zendesk-RateLimit-incremental-exports": "total=10; remaining=3; resets=40"}
+    exports.observe(shared, TICKETS)
+    # Ticket events have not reported it: they do not spend it and it does not hold them.
+    assert [send(exports, clock, endpoint=TICKET_EVENTS) for _ in range(4)] == [0] * 4
+    exports.observe(shared, TICKET_EVENTS)  # now they have: one allowance, spent by both
+    assert send(exports, clock, endpoint=TICKETS) == 0
+    assert send(exports, clock, endpoint=TICKET_EVENTS) == 0
+    assert send(exports, clock, endpoint=TICKETS) == 0
+    assert clock.slept == []
+    assert send(exports, clock, endpoint=TICKET_EVENTS) == pytest.approx(40)  # three spent
+    exports.observe({"Zendesk-RateLimit-incremental-exports": "total=10; remaining=0; resets=60"})
+    assert send(exports, clock, endpoint=TICKETS) == pytest.approx(60)  # by name, for both
+    assert send(exports, clock, endpoint=ORGANIZATIONS) == 0  # never reported it
+
+
+def test_the_account_budget_still_holds_back_every_request():
+    core, clock = make(200, reserve_share=0.05)
+    exports = Throttle(1000, parent=core, clock=clock, sleep=clock.sleep)
+    exports.observe({**ACCOUNT_HEADERS, "X-Rate-Limit-Remaining": "10"}, TICKETS)  # the reserve
+    for throttle, endpoint in [(exports, TICKET_EVENTS), (exports, None), (core, GROUPS)]:
+        assert send(throttle, clock, endpoint=endpoint) == pytest.approx(59), endpoint
+        core.observe({**ACCOUNT_HEADERS, "X-Rate-Limit-Remaining": "10"}, GROUPS)
+
+
+def test_a_bucket_of_600_requests_in_10_minutes_waits_for_its_oldest_request():
+    # Side-conversation events: 600 requests per 10 minutes.
+    throttle, clock = make(600, window_seconds=600)
+    assert sum(send(throttle, clock, seconds=0.5) for _ in range(600)) == 0
+    first = 1000.5  # the oldest request finished then
+    assert clock.now == pytest.approx(1300)
+    assert send(throttle, clock) == pytest.approx(first + 600 - 1300)  # after 10 minutes, not 1
+    assert clock.now == pytest.approx(first + 600)
+
+
+def test_the_window_length_must_be_positive():
+    with pytest.raises(ValueError, match="window"):
+        Throttle(10, window_seconds=0)
+
+
 def test_a_budget_without_reset_waits_a_minute_and_an_absurd_reset_is_capped():
     throttle, clock = make(10)
     throttle.observe({"X-Rate-Limit": "200", "X-Rate-Limit-Remaining": "0"})
     assert send(throttle, clock) == pytest.approx(60)
-    throttle.observe({"Zendesk-RateLimit-x": f"total=10; remaining=0; resets={10**9}"})
-    assert send(throttle, clock) == pytest.approx(900)
+    throttle.observe({"Zendesk-RateLimit-x": f"total=10; remaining=0; resets={10**9}"}, GROUPS)
+    assert send(throttle, clock, endpoint=GROUPS) == pytest.approx(900)
 
 
 @pytest.mark.parametrize(
