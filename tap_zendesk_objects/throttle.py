@@ -261,6 +261,11 @@ class Throttle:
                     self._start(endpoint)
                 return waited
 
+    def ready_in(self, endpoint: str | None = None) -> float:
+        """Seconds until a request of `endpoint` may start (0: now), counting nothing."""
+        with self._lock:
+            return max(self._delay(self._clock(), endpoint), 0.0)
+
     def done(self) -> None:
         """The request counted by the last `wait` finished (answered or failed): date it."""
         with self._lock:

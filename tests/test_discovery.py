@@ -1,4 +1,4 @@
-"""Discovery: Segment's 16 collections with every Segment property, the 15 opt-in ones beyond
+"""Discovery: Segment's 16 collections with every Segment property, the opt-in ones beyond
 them, replication and selection."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tap_zendesk_objects.streams import STREAM_TYPES
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
 from tests.singer import discover
@@ -26,6 +27,12 @@ MORE_STREAMS = {
     "sla_policies", "custom_statuses", "tags", "macros", "triggers", "automations", "views",
     "user_fields", "organization_fields", "custom_roles",
 }  # fmt: skip
+# Conversations as Zendesk holds them today (messaging, updated CSAT, side conversations).
+CONVERSATION_STREAMS = {
+    "conversation_log", "csat_survey_responses", "side_conversation_events", "side_conversations",
+}  # fmt: skip
+# Read per ticket for the tickets an export returned: no replication key of their own.
+STRING_IDS = CONVERSATION_STREAMS
 REPLICATION = {
     "tickets": ("INCREMENTAL", "generated_timestamp"),
     "ticket_events": ("INCREMENTAL", "timestamp"),
@@ -44,8 +51,12 @@ REPLICATION = {
     **dict.fromkeys(
         MORE_STREAMS - {"ticket_metric_events", "user_identities"}, ("FULL_TABLE", None)
     ),
+    "csat_survey_responses": ("INCREMENTAL", "created_at"),
+    "side_conversation_events": ("INCREMENTAL", "created_at"),
+    "conversation_log": ("FULL_TABLE", None),
+    "side_conversations": ("FULL_TABLE", None),
 }
-OPT_IN = {"ticket_comments", "audit_logs"} | MORE_STREAMS
+OPT_IN = {"ticket_comments", "audit_logs"} | MORE_STREAMS | CONVERSATION_STREAMS
 # Zendesk gives tags no id; a holiday's id is kept with its schedule's.
 KEYS = {"tags": ["name"], "schedule_holidays": ["schedule_id", "id"]}
 
@@ -61,12 +72,12 @@ def stream_metadata(entry):
     return next(m["metadata"] for m in entry["metadata"] if m["breadcrumb"] == [])
 
 
-def test_discover_lists_the_31_collections(catalog):
-    assert set(catalog) == STREAMS | MORE_STREAMS
-    assert len(catalog) == 31
+def test_discover_lists_every_collection(catalog):
+    assert set(catalog) == STREAMS | MORE_STREAMS | CONVERSATION_STREAMS
+    assert len(catalog) == len(STREAM_TYPES)
 
 
-@pytest.mark.parametrize("stream", sorted(MORE_STREAMS))
+@pytest.mark.parametrize("stream", sorted(MORE_STREAMS | CONVERSATION_STREAMS))
 def test_the_new_collections_have_a_key_and_received_at(catalog, stream):
     entry = catalog[stream]
     assert entry["key_properties"] == KEYS.get(stream, ["id"])
@@ -100,12 +111,13 @@ def test_default_selection_is_segments_without_comments_and_audit_logs(catalog):
         name for name, entry in catalog.items() if stream_metadata(entry).get("selected-by-default")
     }
     assert selected == STREAMS - OPT_IN
-    assert not selected & MORE_STREAMS
+    assert not selected & (MORE_STREAMS | CONVERSATION_STREAMS)
 
 
 def test_ids_are_plain_integers_and_deletions_are_declared(catalog):
     for name, entry in catalog.items():
         if name != "tags":
-            assert "integer" in entry["schema"]["properties"]["id"]["type"], name
+            expected = "string" if name in STRING_IDS else "integer"
+            assert expected in entry["schema"]["properties"]["id"]["type"], name
     for name in ("tickets", "users"):
         assert "_sdc_deleted_at" in catalog[name]["schema"]["properties"]

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_discovery import MORE_STREAMS
+from tap_zendesk_objects.streams import STREAM_TYPES
+from tests.test_discovery import OPT_IN
 
 SAMPLE = Path(__file__).parent.parent / "catalog.sample.json"
 
@@ -30,7 +31,6 @@ def test_sample_catalog_selects_segments_streams_but_the_opt_in_ones():
         for metadata in entry["metadata"]
         if metadata["breadcrumb"] == [] and metadata["metadata"].get("selected-by-default")
     }
-    assert len(catalog["streams"]) == 31
-    opt_in = {"ticket_comments", "audit_logs", *MORE_STREAMS}
-    assert selected == {entry["tap_stream_id"] for entry in catalog["streams"]} - opt_in
+    assert len(catalog["streams"]) == len(STREAM_TYPES)
+    assert selected == {entry["tap_stream_id"] for entry in catalog["streams"]} - OPT_IN
     assert len(selected) == 14
