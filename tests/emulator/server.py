@@ -7,8 +7,9 @@ version (see `Account.record_json`) and joined, so big export pages are cheap.
 This module runs the server and takes each request through the others, in order: faults
 (server_faults.py), authentication (server_auth.py), rate limits (server_rates.py), then the
 route: users/me and lists (server_lists.py, paged by server_paging.py), incremental exports
-(server_exports.py) and the 15 further collections (more_routes.py), or a test's script
-(scripted.py).
+(server_exports.py), the 15 further collections (more_routes.py), messaging conversation logs
+and updated CSAT (conversation_routes.py) and side conversations
+(side_conversation_routes.py), or a test's script (scripted.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.emulator import more_routes, server_exports, server_lists
+from tests.emulator import (
+    conversation_routes,
+    more_routes,
+    server_exports,
+    server_lists,
+    side_conversation_routes,
+)
 from tests.emulator.account import Account
 from tests.emulator.bodies import INVALID_ENDPOINT
 from tests.emulator.oauth import OAuthIssuer
@@ -160,6 +167,8 @@ class Emulator:
         server_lists.register(self)
         server_exports.register(self)
         more_routes.register(self)
+        conversation_routes.register(self)
+        side_conversation_routes.register(self)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Emulator:

@@ -133,10 +133,12 @@ def time_export(
     keep: Callable[[int], bool],
     variant: Callable[[int], bytes],
     end_of_stream: bool = True,
+    key: str | None = None,
 ) -> bytes:
     """A time-based export page of `coll` from `start_time`, each record as `variant`
     serialises it: every record of the last second joins the page, however many.
-    `end_of_stream` off leaves that flag out, as some exports do."""
+    `end_of_stream` off leaves that flag out, as some exports do; `key` names the page's
+    list when it is not the collection's name."""
     start = start_time(q)
     per_page = _per_page(q)
     cut = visible_cutoff()
@@ -164,7 +166,7 @@ def time_export(
     tail = {"next_page": next_page, "count": len(page), "end_time": end_time}
     if end_of_stream:  # the flag, where the export sends one
         tail["end_of_stream"] = last_page
-    return page_body(coll, parts, tail)
+    return page_body(key or coll, parts, tail)
 
 
 def _support_scope(q: Query) -> Callable[[bool], bool]:

@@ -1,16 +1,18 @@
-"""Zendesk's rate limits for the emulator: per clock-minute budgets, their headers, and 429s.
+"""Zendesk's rate limits for the emulator: per clock-window budgets, their headers, and 429s.
 
 Every request but the token endpoint's spends the account's Core budget; incremental exports
-spend their own budget too, and the users cursor export a third. The headers always report
-the budgets; only with `Emulator.rate_limits` on does an empty one refuse (429 with
-Retry-After). Limits and the clock are read from the emulator at every request, so tests may
-change them while it runs.
+spend their own budget too, and the users cursor export a third. Endpoints with a budget of
+their own add it with `add_bucket` (the conversation log's per minute, the side conversation
+event export's per 10 minutes). The headers always report the budgets; only with
+`Emulator.rate_limits` on does an empty one refuse (429 with Retry-After). Limits and the
+clock are read from the emulator at every request, so tests may change them while it runs.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tests.emulator.oauth import TOKEN_PATH
@@ -21,24 +23,25 @@ if TYPE_CHECKING:
 
 
 class Bucket:
-    """One budget: what the current clock minute has spent of it."""
+    """One budget: what the current clock window (a minute unless `period` says) has spent."""
 
-    def __init__(self, name: str, header: str | None) -> None:
-        self.name, self.header = name, header
+    def __init__(self, name: str, header: str | None, period: int = 60) -> None:
+        self.name, self.header, self.period = name, header, period
         self.window = 0
         self.used = 0
 
     def state(self, limit: int, now: float, others_per_minute: int = 0) -> tuple[int, int]:
-        """(remaining, seconds to reset) of this clock minute's budget.
+        """(remaining, seconds to reset) of this clock window's budget.
 
         `others_per_minute`: requests another integration of the account spends in each
         minute, evenly over it, in the same budget.
         """
-        window = int(now // 60)
+        period = self.period
+        window = int(now // period)
         if window != self.window:
             self.window, self.used = window, 0
-        others = int(others_per_minute * (now - window * 60) / 60)
-        reset = max(1, math.ceil((window + 1) * 60 - now))
+        others = int(others_per_minute * (now - window * period) / 60)
+        reset = max(1, math.ceil((window + 1) * period - now))
         return max(0, limit - self.used - others), reset
 
 
@@ -66,6 +69,22 @@ class RateLimits:
             "incremental": Bucket("incremental", "Zendesk-RateLimit-incremental-exports"),
             "users_cursor": Bucket("users_cursor", "Zendesk-RateLimit-incremental-exports-cursor"),
         }
+        # Budgets endpoints added: (which paths spend it, bucket, emulator attribute of its limit)
+        self._added: list[tuple[Callable[[str], bool], Bucket, str]] = []
+
+    def add_bucket(
+        self,
+        name: str,
+        header: str,
+        limit_attribute: str,
+        spends: Callable[[str], bool],
+        period: int = 60,
+    ) -> None:
+        """A budget of its own for the paths `spends` accepts (besides Core), its limit read
+        from the emulator's attribute `limit_attribute` per window of `period` seconds."""
+        bucket = Bucket(name, header, period)
+        self._buckets[name] = bucket
+        self._added.append((spends, bucket, limit_attribute))
 
     def for_path(self, path: str) -> list[Bucket]:
         """The budgets a request for `path` spends."""
@@ -76,6 +95,7 @@ class RateLimits:
             buckets.append(self._buckets["users_cursor"])
         elif path.startswith("/api/v2/incremental/"):
             buckets.append(self._buckets["incremental"])
+        buckets += [bucket for spends, bucket, _ in self._added if spends(path)]
         return buckets
 
     def reset_windows(self) -> None:
@@ -128,6 +148,9 @@ class RateLimits:
         return bucket.state(self._limit(bucket), now, others)
 
     def _limit(self, bucket: Bucket) -> int:
+        for _spends, added, attribute in self._added:
+            if added is bucket:
+                return getattr(self.emu, attribute)
         return {
             "core": self.emu.core_per_minute,
             "incremental": self.emu.incremental_per_minute,
