@@ -127,6 +127,15 @@ class FollowUpStream(ZendeskStream):
         """Read the oldest queued ticket, every page, and write its rows."""
         ticket_id = self._queue[0][0]
         self.ticket_id = ticket_id
+        with self.tap.idle_reads.reading():
+            read = self._read_ticket(ticket_id)
+        if read:
+            self._queue.popleft()
+            self._queued.discard(ticket_id)  # if the ticket changes again, it is read again
+            self._save_position()
+
+    def _read_ticket(self, ticket_id: int) -> bool:
+        """Write one ticket's rows; False when the stream cannot go on (failed, unavailable)."""
         context: Context = {"ticket_id": ticket_id}
         try:
             for record in self.request_records(context):
@@ -134,20 +143,17 @@ class FollowUpStream(ZendeskStream):
                 if row is not None:
                     self.write_record(row)
                     self.rows_written += 1
-            self._missing_in_a_row = 0
-            self.tickets_read += 1
         except PlanRestrictedError as exc:
-            if not self._ticket_missing(ticket_id, exc):
-                return
+            return self._ticket_missing(ticket_id, exc)
         except StreamFailedError as exc:
             line = f"stream '{self.name}' failed: {exc}"
             self.log("%s (the other streams go on)", line, level=logging.ERROR)
             self.tap.stream_failures.append(line)
             self.available = False  # its position stays at this ticket: the next run retries
-            return
-        self._queue.popleft()
-        self._queued.discard(ticket_id)  # if the ticket changes again, it is read again
-        self._save_position()
+            return False
+        self._missing_in_a_row = 0
+        self.tickets_read += 1
+        return True
 
     def _ticket_missing(self, ticket_id: int, exc: PlanRestrictedError) -> bool:
         """A 404 for one ticket skips it (True); a 403, or 404s for every ticket, the stream."""

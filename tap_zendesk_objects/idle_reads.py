@@ -9,7 +9,8 @@ output is whole, and the run's length is set by its slowest budget, not by their
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 
@@ -40,6 +41,15 @@ class IdleReads:
         if reader not in self._readers:
             self._readers.append(reader)
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """While a reader reads a ticket: the waits of its own requests only sleep."""
+        busy, self._busy = self._busy, True
+        try:
+            yield
+        finally:
+            self._busy = busy
+
     def wait(self, seconds: float) -> bool:
         """Sleep `seconds`, reading queued tickets meanwhile; True when a stop was asked.
 
@@ -47,13 +57,8 @@ class IdleReads:
         not nest, and none starts a request its budgets would make outlast the wait.
         """
         deadline = self._clock() + seconds
-        if not self._busy and self._readers:
-            self._busy = True
-            try:
-                if self._work_until(deadline):
-                    return True
-            finally:
-                self._busy = False
+        if not self._busy and self._work_until(deadline):
+            return True
         return self._pause(max(deadline - self._clock(), 0.0))
 
     def _work_until(self, deadline: float) -> bool:

@@ -83,8 +83,17 @@ class TapZendeskObjects(TapInternals, Tap):
     ]
 
     def __init__(
-        self, *args: Any, clock: Callable[[], float] = time.monotonic, **kwargs: Any
+        self,
+        *args: Any,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], bool] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`clock` and `sleep` time every wait of the run (tests give fakes).
+
+        `sleep(seconds)` returns True when a stop was asked; by default it is cut short by
+        a stop signal.
+        """
         self._throttles: dict[str, Throttle] = {}
         self.stop_signal: int | None = None
         self._stop_signal_at = 0.0
@@ -100,7 +109,7 @@ class TapZendeskObjects(TapInternals, Tap):
         self.api_warnings_seen: set[str] = set()  # endpoints whose API warning was logged
         self.shared_reads = SharedReads()  # lists read in full, not to be read twice
         # Per-ticket reads done while other requests wait for their budgets.
-        self.idle_reads = IdleReads(time.monotonic, self._stop.wait)
+        self.idle_reads = IdleReads(clock, sleep or self._stop.wait)
         super().__init__(*args, **kwargs)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.handle_stop_signal)
@@ -205,6 +214,7 @@ class TapZendeskObjects(TapInternals, Tap):
                 window_seconds=RATE_WINDOWS.get(bucket, WINDOW_SECONDS),
                 reserve_share=RESERVE_SHARE if core else 0.0,
                 parent=None if core else self.throttle_for(CORE_BUCKET),
+                clock=self._clock,
                 sleep=self.idle_reads.wait,  # queued per-ticket reads fill the wait
                 on_wait=functools.partial(self._log_wait, bucket),
             )
@@ -217,7 +227,7 @@ class TapZendeskObjects(TapInternals, Tap):
             )
 
     def discover_streams(self) -> list[Stream]:
-        """The 31 collections; tickets, users and organizations with custom-field columns.
+        """Every collection; tickets, users and organizations with custom-field columns.
 
         With an input catalog the streams run with the catalog's schemas (custom columns
         included), so no field list is read here; the streams map values to those columns.

@@ -22,6 +22,8 @@ FAST_RATES = {
     "max_requests_per_minute": 1_000_000,
     "incremental_requests_per_minute": 1_000_000,
     "users_export_requests_per_minute": 1_000_000,
+    "conversation_log_requests_per_minute": 1_000_000,
+    "side_conversation_events_requests_per_10_minutes": 1_000_000,
 }
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # when a ticket lacks `from_messaging_channel` (a fallback; the flag is the first test).
 MESSAGING_CHANNELS = frozenset(
     {
+        "chat",  # routed as messaging in Zendesk's table of Via types
         "native_messaging",
         "line",
         "wechat",
@@ -42,7 +43,7 @@ MESSAGING_CHANNELS = frozenset(
         "business_messaging_slack_connect",
     }
 )
-MESSAGING_CHANNEL_IDS = frozenset({72, 73, 74, 75, *range(77, 89), 90, 91})
+MESSAGING_CHANNEL_IDS = frozenset({29, 72, 73, 74, 75, *range(77, 89), 90, 91})
 # A survey response's ticket: `zen:ticket:99` (or `zrn:ticket:99` in one documented example).
 TICKET_ZRN = re.compile(r"(?:^|:)ticket:(\d+)$")
 
