@@ -226,6 +226,20 @@ class TapZendeskObjects(TapInternals, Tap):
                 "Rate budget '%s' spent for now: next request in %.1f s", bucket, seconds
             )
 
+    def load_streams(self) -> list[Stream]:
+        """The SDK's order (by name), but the exports that queue per-ticket reads first.
+
+        Those reads (conversation logs, side conversations) are done while the other
+        streams wait for their budgets: queued early, they fill every later wait.
+        """
+        streams = super().load_streams()
+        return sorted(
+            streams,
+            key=lambda stream: (
+                not any(isinstance(child, FollowUpStream) for child in stream.child_streams)
+            ),
+        )
+
     def discover_streams(self) -> list[Stream]:
         """Every collection; tickets, users and organizations with custom-field columns.
 

@@ -9,7 +9,7 @@ import pytest
 from tests.oauth_runs import api_token_config
 from tests.singer import discover, select
 
-pytest_plugins = ["tests.emulator.fixtures"]
+pytest_plugins = ["tests.emulator.fixtures", "tests.inprocess"]
 
 
 @pytest.fixture

@@ -14,19 +14,15 @@ show that what follows in the same bucket, and in the exports' parent bucket, go
 
 from __future__ import annotations
 
-import json
 import logging
-import signal
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from tap_zendesk_objects.tap import TapZendeskObjects
-from tap_zendesk_objects.throttle import Throttle
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
+from tests.inprocess import sync_in_process
 from tests.singer import FAST_RATES, select
 
 START_DATE = "2000-01-01T00:00:00Z"
@@ -87,55 +83,6 @@ CASES = [
 ]
 
 
-class FakeClock:
-    """The throttles' monotonic clock: it moves only when a throttle sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def waits(monkeypatch) -> list[tuple[str | None, float]]:
-    """(endpoint, seconds waited) of every request the tap's throttles let through."""
-    clock = FakeClock()
-    recorded: list[tuple[str | None, float]] = []
-    init, wait = Throttle.__init__, Throttle.wait
-
-    def fake_time_init(self: Throttle, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **{**kwargs, "clock": clock, "sleep": clock.sleep})
-
-    def recorded_wait(self: Throttle, *args: Any) -> float:
-        waited = wait(self, *args)
-        recorded.append((args[0] if args else None, waited))
-        return waited
-
-    monkeypatch.setattr(Throttle, "__init__", fake_time_init)
-    monkeypatch.setattr(Throttle, "wait", recorded_wait)
-    return recorded
-
-
-@pytest.fixture
-def own_signals() -> Iterator[None]:
-    """The tap takes SIGTERM and SIGINT in process: give them back to pytest after."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    yield
-    for sig, handler in handlers.items():
-        signal.signal(sig, handler)
-
-
-def sync(config: dict[str, Any], catalog: dict[str, Any], capsys) -> list[dict[str, Any]]:
-    """One in-process run; the Singer messages it wrote."""
-    capsys.readouterr()
-    TapZendeskObjects(config=config, catalog=catalog, parse_env_config=False).sync_all()
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
-
-
 @pytest.mark.parametrize(("spent", "header", "after"), CASES)
 def test_a_spent_endpoint_budget_holds_back_no_other_endpoint(
     spent, header, after, waits, own_signals, capsys, caplog
@@ -150,7 +97,7 @@ def test_a_spent_endpoint_budget_holds_back_no_other_endpoint(
         emu.reset_counts()
         waits.clear()
         with caplog.at_level(logging.INFO):
-            messages = sync(config, catalog, capsys)
+            messages = sync_in_process(config, catalog, capsys)
         requests_made = emu.request_counts()
         truth = emu.account.truth(START_EPOCH)
 

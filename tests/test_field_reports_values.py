@@ -9,7 +9,6 @@ SCHEMA by `tests.singer.run_tap`.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -119,7 +118,7 @@ def test_endpoint_budgets_spelt_rate_hyphen_limit_slow_the_tap_down(emulator):
     tap = TapZendeskObjects(config=config(emulator), parse_env_config=False)
     stream = tap.streams["groups"]
     assert len(list(stream.get_records(None))) == len(truth(emulator, "groups"))
-    paused = stream.throttle._delay(time.monotonic())
+    paused = stream.throttle.ready_in(stream.path)
     assert 40 < paused <= 50, "nothing is sent before the budget Zendesk names resets"
 
 
