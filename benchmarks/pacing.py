@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 import time
@@ -26,11 +27,20 @@ from pathlib import Path
 from typing import Any
 
 from tap_zendesk_objects.config import (
+    DEFAULT_CONVERSATION_LOG_RATE,
     DEFAULT_CORE_RATE,
     DEFAULT_INCREMENTAL_RATE,
+    DEFAULT_SIDE_CONVERSATION_EVENTS_RATE,
     DEFAULT_USERS_EXPORT_RATE,
 )
-from tap_zendesk_objects.rate_buckets import CORE_BUCKET, INCREMENTAL_BUCKET, USERS_EXPORT_BUCKET
+from tap_zendesk_objects.rate_buckets import (
+    CONVERSATION_LOG_BUCKET,
+    CORE_BUCKET,
+    INCREMENTAL_BUCKET,
+    RATE_WINDOWS,
+    SIDE_CONVERSATION_EVENTS_BUCKET,
+    USERS_EXPORT_BUCKET,
+)
 from tap_zendesk_objects.throttle import RESERVE_SHARE
 from tests.emulator.account import Account
 from tests.emulator.oauth import TOKEN_PATH
@@ -41,12 +51,18 @@ UNPACED = {
     "max_requests_per_minute": 10_000_000,
     "incremental_requests_per_minute": 10_000_000,
     "users_export_requests_per_minute": 10_000_000,
+    "conversation_log_requests_per_minute": 10_000_000,
+    "side_conversation_events_requests_per_10_minutes": 10_000_000,
 }
 BUDGETS = {
     CORE_BUCKET: DEFAULT_CORE_RATE - int(DEFAULT_CORE_RATE * RESERVE_SHARE),
     INCREMENTAL_BUCKET: DEFAULT_INCREMENTAL_RATE,
     USERS_EXPORT_BUCKET: DEFAULT_USERS_EXPORT_RATE,
+    CONVERSATION_LOG_BUCKET: DEFAULT_CONVERSATION_LOG_RATE,
+    SIDE_CONVERSATION_EVENTS_BUCKET: DEFAULT_SIDE_CONVERSATION_EVENTS_RATE,
 }
+CONVERSATION_LOG = re.compile(r"/api/v2/tickets/\d+/conversation_log")
+SIDE_CONVERSATION_EVENTS = "/api/v2/tickets/side_conversations/events"
 SLACK_SECONDS = 4.0
 OTHERS_SHARE = 0.8
 # (b) runs get OAuth tokens that last this long, so a paced run spans several.
@@ -57,6 +73,10 @@ def bucket_of(path: str) -> str:
     """The tap's budget for an endpoint (every request also counts against Core)."""
     if path == "/api/v2/incremental/users/cursor":
         return USERS_EXPORT_BUCKET
+    if CONVERSATION_LOG.fullmatch(path):
+        return CONVERSATION_LOG_BUCKET
+    if path == SIDE_CONVERSATION_EVENTS:
+        return SIDE_CONVERSATION_EVENTS_BUCKET
     return INCREMENTAL_BUCKET if path.startswith("/api/v2/incremental/") else CORE_BUCKET
 
 
@@ -72,9 +92,15 @@ def per_bucket(counts: dict[str, int]) -> dict[str, int]:
     return buckets
 
 
+def bucket_seconds(bucket: str, requests: int) -> float:
+    """The windows one bucket's requests force: (ceil(n / budget) - 1) x its window."""
+    window = RATE_WINDOWS.get(bucket, 60.0)
+    return max(math.ceil(requests / BUDGETS[bucket]) - 1, 0) * window
+
+
 def forced_seconds(buckets: dict[str, int]) -> float:
-    """The windows the largest bucket forces: (ceil(n / budget) - 1) x 60 s."""
-    return max((max(math.ceil(n / BUDGETS[b]) - 1, 0) * 60.0 for b, n in buckets.items()))
+    """The windows the largest bucket forces."""
+    return max(bucket_seconds(b, n) for b, n in buckets.items())
 
 
 def run(workdir: Path, config: dict, catalog: dict, state: dict | None) -> tuple[float, dict]:
@@ -158,7 +184,10 @@ def pacing(scales: list[float], workdir: Path, *, busy_only: bool = False) -> di
     """Every case, printed as a table; the figures are returned too."""
     figures: dict[str, Any] = {}
     print("\n3. Pacing: (a) no limits anywhere, (b) Zendesk's default limits, tap at defaults")
-    print("   requests per bucket: core (every request) / incremental exports / users export")
+    print(
+        "   requests per bucket: core (every request) / incremental exports / users export"
+        " / conversation log / side conversation events"
+    )
     print(
         f"   {'case':<22} {'(a) s':>6} {'(b) s':>6} {'target':>6}  {'requests':<12} 429"
         f"  tokens ({TOKEN_LIFETIME_SECONDS} s)"

@@ -8,9 +8,10 @@ queues them page by page; they are read while the run's exports wait for their b
 windows (idle_reads.py), and whatever is left once every other stream is done.
 
 The stream keeps no bookmark of its own but the parent's position of its oldest ticket not
-yet read (`resume_at`): a run that stops, or is stopped, before reading every queued ticket
-makes the next run's parent export start there, so no ticket is missed; a ticket read twice
-gives the same rows again, which targets upsert.
+yet read (`resume_at`), or, when none is left, the position up to which every ticket was read
+(`read_through`): a run that stops, or is stopped, before reading every queued ticket makes
+the next run's parent export start there, so no ticket is missed, and tickets read before and
+unchanged since are not asked for again.
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ if TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
-# The stream state key holding the parent's position of the oldest ticket not read yet.
+# Stream state keys: the parent's position of the oldest ticket not read yet; or, when every
+# ticket queued was read, the parent's position up to which (inclusive) all were. Zendesk's
+# exports withhold the last minute, so no ticket joins a second after the export passed it.
 RESUME_KEY = "resume_at"
+READ_THROUGH_KEY = "read_through"
 # A plan without the endpoint may answer 404 for every ticket: after this many in a row, with
 # none found before, the stream counts as missing from the account for this run.
 MISSING_IN_A_ROW = 5
@@ -55,7 +59,8 @@ class FollowUpStream(ZendeskStream):
         self._queue: deque[tuple[int, Any]] = deque()  # (ticket id, parent position)
         self._queued: set[int] = set()
         self._covered: Any = None  # the parent's position up to which tickets are queued
-        self._floor: int | None = None  # tickets before it were read by an earlier run
+        # Tickets before it (and at it, when inclusive) were read by an earlier run.
+        self._floor: tuple[int | None, bool] = (None, False)
         self._missing_in_a_row = 0
         self.available = True
         self.begun = False
@@ -77,7 +82,16 @@ class FollowUpStream(ZendeskStream):
 
     def resume_epoch(self) -> int | None:
         """Where the parent export must start for this stream (None: it has no state)."""
-        return bookmark_epoch(self.stream_state.get(RESUME_KEY))
+        state = self.stream_state
+        return bookmark_epoch(state.get(RESUME_KEY, state.get(READ_THROUGH_KEY)))
+
+    def _already_read(self, position: Any) -> bool:
+        """True for a ticket an earlier run read at this parent position, unchanged since."""
+        floor, inclusive = self._floor
+        if floor is None:
+            return False
+        epoch = to_epoch(position) or 0
+        return epoch <= floor if inclusive else epoch < floor
 
     # Fed by the parent ----------------------------------------------------------------
 
@@ -86,7 +100,12 @@ class FollowUpStream(ZendeskStream):
         if not self.selected or self.begun:
             return
         self.begun = True
-        self._floor = self.resume_epoch()
+        state = self.stream_state
+        read_through = bookmark_epoch(state.get(READ_THROUGH_KEY))
+        if RESUME_KEY in state or read_through is None:
+            self._floor = (self.resume_epoch(), False)
+        else:
+            self._floor = (read_through, True)
         self.write_schema()
         self.tap.idle_reads.add(self)
 
@@ -95,23 +114,27 @@ class FollowUpStream(ZendeskStream):
         if not self.begun or not records:
             return
         if self.available:
-            floor = self._floor
             for record in records:
                 ticket_id = self.ticket_to_read(record)
                 if ticket_id is None or ticket_id in self._queued:
                     continue
                 position = record.get(position_key)
-                if floor is not None and (to_epoch(position) or 0) < floor:
-                    continue  # an earlier run read it, and it has not changed since
+                if self._already_read(position):
+                    continue
                 self._queue.append((ticket_id, position))
                 self._queued.add(ticket_id)
         self._covered = records[-1].get(position_key)
         self._save_position()
 
     def _save_position(self) -> None:
-        position = self._queue[0][1] if self._queue else self._covered
-        if position is not None:
-            self.stream_state[RESUME_KEY] = position
+        """`resume_at` the oldest ticket not read yet, else `read_through` the parent's last."""
+        state = self.stream_state
+        if self._queue:
+            state.pop(READ_THROUGH_KEY, None)
+            state[RESUME_KEY] = self._queue[0][1]
+        elif self._covered is not None:
+            state.pop(RESUME_KEY, None)
+            state[READ_THROUGH_KEY] = self._covered
 
     # Reading --------------------------------------------------------------------------
 
@@ -182,8 +205,9 @@ class FollowUpStream(ZendeskStream):
         return False
 
     def drain(self) -> None:
-        """At the end of the run: read the tickets still queued."""
-        while self.has_work():
+        """At the end of the run: read the tickets still queued (up to a dry run's limit)."""
+        limit = self.ABORT_AT_RECORD_COUNT
+        while self.has_work() and (limit is None or self.rows_written < limit):
             self.read_next()
         if self.begun:
             self.log(

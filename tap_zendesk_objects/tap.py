@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -134,12 +134,24 @@ class TapZendeskObjects(TapInternals, Tap):
             with sync_gc():
                 check_admin(self, self.streams.values())
                 super().sync_all()
-                for stream in self.streams.values():
-                    if isinstance(stream, FollowUpStream):
-                        stream.drain()
+                self.drain_follow_ups()
         finally:
             self.end_output()
         raise_if_any_failed(self.stream_failures)
+
+    def run_sync_dry_run(
+        self, dry_run_record_limit: int | None = 1, streams: Iterable[Stream] | None = None
+    ) -> bool:
+        """The SDK's dry run (`--test`), with the per-ticket reads the exports queued."""
+        tested = super().run_sync_dry_run(dry_run_record_limit, streams)
+        self.drain_follow_ups()
+        return tested
+
+    def drain_follow_ups(self) -> None:
+        """Read the tickets the per-ticket streams still have queued, once all else is done."""
+        for stream in self.streams.values():
+            if isinstance(stream, FollowUpStream):
+                stream.drain()
 
     @property
     def writer(self) -> BatchingWriter:
