@@ -130,6 +130,7 @@ class TapZendeskObjects(TapInternals, Tap):
         A failed stream does not stop the others: the run fails once they are done.
         """
         check_bookmarks_not_ahead(self)
+        self.feeders_first()
         try:
             with sync_gc():
                 check_admin(self, self.streams.values())
@@ -146,6 +147,23 @@ class TapZendeskObjects(TapInternals, Tap):
         tested = super().run_sync_dry_run(dry_run_record_limit, streams)
         self.drain_follow_ups()
         return tested
+
+    def feeders_first(self) -> None:
+        """Sync the exports that queue per-ticket reads first; the rest by name, as the SDK.
+
+        Those reads (conversation logs, side conversations) are done while the other
+        streams wait for their budgets: queued early, they fill every later wait. The
+        catalog keeps the SDK's order.
+        """
+        streams = self.streams
+        ordered = sorted(
+            streams.values(),
+            key=lambda stream: not any(
+                isinstance(child, FollowUpStream) for child in stream.child_streams
+            ),
+        )
+        streams.clear()
+        streams.update((stream.name, stream) for stream in ordered)
 
     def drain_follow_ups(self) -> None:
         """Read the tickets the per-ticket streams still have queued, once all else is done."""
@@ -237,20 +255,6 @@ class TapZendeskObjects(TapInternals, Tap):
             self.logger.info(
                 "Rate budget '%s' spent for now: next request in %.1f s", bucket, seconds
             )
-
-    def load_streams(self) -> list[Stream]:
-        """The SDK's order (by name), but the exports that queue per-ticket reads first.
-
-        Those reads (conversation logs, side conversations) are done while the other
-        streams wait for their budgets: queued early, they fill every later wait.
-        """
-        streams = super().load_streams()
-        return sorted(
-            streams,
-            key=lambda stream: (
-                not any(isinstance(child, FollowUpStream) for child in stream.child_streams)
-            ),
-        )
 
     def discover_streams(self) -> list[Stream]:
         """Every collection; tickets, users and organizations with custom-field columns.

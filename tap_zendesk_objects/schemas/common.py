@@ -63,10 +63,11 @@ SDC_DELETED_AT = th.Property(
 CREATED_UPDATED = datetimes("created_at", "updated_at")
 
 # `via` of tickets and comments: {channel, source: {from, to, rel}}, open because channels grow.
+# Zendesk names the channel, or gives its number (74 for WhatsApp): both are kept.
 VIA = th.Property(
     "via",
     th.ObjectType(
-        th.Property("channel", th.StringType),
+        th.Property("channel", th.CustomType({"type": ["string", "integer", "null"]})),
         th.Property(
             "source",
             th.ObjectType(
