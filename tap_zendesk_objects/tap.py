@@ -149,17 +149,20 @@ class TapZendeskObjects(TapInternals, Tap):
         return tested
 
     def feeders_first(self) -> None:
-        """Sync the exports that queue per-ticket reads first; the rest by name, as the SDK.
+        """Sync first the exports that queue selected per-ticket reads; the rest by name.
 
         Those reads (conversation logs, side conversations) are done while the other
         streams wait for their budgets: queued early, they fill every later wait. The
-        catalog keeps the SDK's order.
+        catalog, and a run that selects none of them, keep the SDK's order.
         """
         streams = self.streams
         ordered = sorted(
             streams.values(),
-            key=lambda stream: not any(
-                isinstance(child, FollowUpStream) for child in stream.child_streams
+            key=lambda stream: (
+                not any(
+                    isinstance(child, FollowUpStream) and child.selected
+                    for child in stream.child_streams
+                )
             ),
         )
         streams.clear()
