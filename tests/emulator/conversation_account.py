@@ -59,7 +59,7 @@ class ConversationAccount:
     def conversation_log(self, ticket_id: int) -> list[dict]:
         """A messaging ticket's log events, oldest first (live objects: do not modify)."""
         with self.lock:
-            return [event for _key, _json, event in self.logs.rows(ticket_id)]
+            return [event for _key, event in self.logs.rows(ticket_id)]
 
     def survey_response(self, response_id: str, shape: str = "nested") -> dict:
         """One survey response as the endpoint shows it in `shape` (nested, flat, mixed)."""
