@@ -2,9 +2,10 @@
 
 A mixin of `Account` (account.py). `build_conversations` runs after every other collection is
 built and draws from random streams of its own, so the other 31 collections keep every
-record they had; it only changes a few messaging tickets' `via.channel` (the fallback case:
-a messaging channel without `from_messaging_channel`) and, when the account is built with
-`messaging_share`, turns that share of tickets into messaging tickets.
+record they had; it only changes six messaging tickets' `via.channel` (the fallback case: a
+messaging channel without `from_messaging_channel`; with `messaging_channel_ids` two of
+them as integer Via ids) and, when the account is built with `messaging_share`, turns that
+share of tickets into messaging tickets.
 
 Mutations stamp like account_mutations.py (recent seconds, each after the last, older than
 the exports' withheld minute) and move the ticket they concern (`generated_timestamp` and
@@ -37,7 +38,7 @@ class ConversationAccount:
         if self.messaging_share is not None:
             convert_share(self, FastRandom(seed * 2_750_159 + 7), self.messaging_share)
         rng = FastRandom(seed * 1_299_709 + 31)
-        self.fallback_ticket_ids = fallback_channels(self, rng)
+        self.fallback_ticket_ids = fallback_channels(self, rng, self.messaging_channel_ids)
         self.logs = ConversationLogs(self)
         self.logs.build(rng)
         self.csat = Csat()

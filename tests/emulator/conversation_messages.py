@@ -34,6 +34,9 @@ SOURCE_BY_CHANNEL: dict[Any, str] = {
     86: "instagram",
     "telegram": "telegram",
     "line": "line",
+    72: "line",
+    "wechat": "wechat",
+    73: "wechat",
 }
 _AUTHORS = (("user", 45), ("agent", 35), ("bot", 20))
 _USER_KINDS = (("text", 70), ("image", 10), ("file", 6), ("formResponse", 6), ("location", 4))

@@ -50,15 +50,16 @@ MESSAGING_CHANNEL_IDS = {
 }
 MESSAGING_CHANNELS = frozenset([*MESSAGING_CHANNEL_IDS, *MESSAGING_CHANNEL_IDS.values()])
 # Tickets that only their channel marks as messaging: (via.channel, from_messaging_channel),
-# None meaning the key is absent. One channel is given as its integer Via id.
+# None meaning the key is absent. With `channel_ids`, two channels come as integer Via ids.
 FALLBACK_CHANNELS: tuple[tuple[Any, bool | None], ...] = (
     ("native_messaging", False),
     ("whatsapp", None),
     ("instagram_dm", False),
-    (74, None),
+    ("line", None),
     ("telegram", False),
-    (86, False),
+    ("wechat", False),
 )
+FALLBACK_CHANNEL_IDS = {"line": 72, "wechat": 73}
 # Channels of the tickets `messaging_share` turns into messaging tickets.
 SHARE_CHANNELS = ("native_messaging", "native_messaging", "whatsapp", "chat")
 
@@ -99,13 +100,19 @@ def convert_share(account: Account, rng: random.Random, share: float) -> None:
         account._touch("tickets", tid)
 
 
-def fallback_channels(account: Account, rng: random.Random) -> list[int]:
-    """Give a few messaging tickets a messaging channel without the flag; their ids."""
+def fallback_channels(account: Account, rng: random.Random, channel_ids: bool) -> list[int]:
+    """Give a few messaging tickets a messaging channel without the flag; their ids.
+
+    `channel_ids`: two of them name their channel by its integer Via id, as Zendesk may
+    (off by default: a tap whose schema says `via.channel` is a string reports those).
+    """
     tickets = account._data["tickets"]
     flagged = sorted(tid for tid, t in tickets.items() if t.get("from_messaging_channel"))
     chosen = rng.sample(flagged, min(len(FALLBACK_CHANNELS), len(flagged) // 3))
     for tid, (channel, flag) in zip(chosen, FALLBACK_CHANNELS, strict=False):
         ticket = tickets[tid]
+        if channel_ids:
+            channel = FALLBACK_CHANNEL_IDS.get(channel, channel)
         ticket["via"] = {**ticket["via"], "channel": channel}
         if flag is None:
             del ticket["from_messaging_channel"]
