@@ -179,7 +179,7 @@ class ConversationAccount:
             stamp = self._stamp()
             tickets = self._data["tickets"]
             live = self._live_tickets()
-            open_ones = sorted(
+            existing = sorted(
                 scid
                 for scid, sc in self._data.get(SC_COLL, {}).items()
                 if tickets[sc["ticket_id"]]["status"] != "deleted"
@@ -187,11 +187,11 @@ class ConversationAccount:
             ids = []
             for k in range(n):
                 ms = stamp * 1000 + rng.randint(0, 999)
-                if k % 3 == 0 or not open_ones:
+                if k % 3 == 0 or not existing:
                     sc = self.side.start(rng, tickets[rng.choice(live)], ms)
                     event_id = self.side.events_of[sc["id"]][0]
                 else:
-                    event_id = self.side.follow_up(rng, rng.choice(open_ones), ms)["id"]
+                    event_id = self.side.follow_up(rng, rng.choice(existing), ms)["id"]
                 ids.append(event_id)
                 self._bump_ticket(self._data[EVENT_COLL][event_id]["ticket_id"], stamp)
             return ids
