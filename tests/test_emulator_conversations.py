@@ -51,15 +51,17 @@ def biggest(acc):
 
 
 # ---------------------------------------------------------------- the data
-def test_messaging_tickets_and_the_fallback_channels():
-    acc = Account(scale=1, seed=1)
+@pytest.mark.parametrize("channel_ids", [False, True])
+def test_messaging_tickets_and_the_fallback_channels(channel_ids):
+    acc = Account(scale=1, seed=1, messaging_channel_ids=channel_ids)
     tickets = {t["id"]: t for t in acc.records("tickets")}
     messaging = acc.messaging_ticket_ids()
     flagged = {tid for tid in messaging if tickets[tid].get("from_messaging_channel")}
     fallback = messaging - flagged
     assert fallback == set(acc.fallback_ticket_ids) and len(fallback) == 6
     channels = [tickets[tid]["via"]["channel"] for tid in fallback]
-    assert 74 in channels and {"native_messaging", "whatsapp", "instagram_dm"} <= set(channels)
+    assert {"native_messaging", "whatsapp", "instagram_dm"} <= set(channels)
+    assert ({72, 73} <= set(channels)) is channel_ids, "integer Via ids only when asked"
     assert any("from_messaging_channel" not in tickets[tid] for tid in fallback)
     assert all(c in MESSAGING_CHANNELS for c in channels)
     others = set(tickets) - acc.messaging_ticket_ids(include_deleted=True)

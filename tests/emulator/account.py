@@ -47,6 +47,8 @@ class Account(
 
     `messaging_share` (None: as built) makes about that share of the tickets messaging
     tickets, with conversation logs: a messaging-heavy account for a benchmark.
+    `messaging_channel_ids` names two fallback messaging tickets' `via.channel` by integer
+    Via id (72, 73) instead of by name, as Zendesk may send it.
     """
 
     def __init__(
@@ -55,9 +57,11 @@ class Account(
         seed: int = 1,
         now: int | None = None,
         messaging_share: float | None = None,
+        messaging_channel_ids: bool = False,
     ) -> None:
         self.scale = scale
         self.messaging_share = messaging_share
+        self.messaging_channel_ids = messaging_channel_ids
         self.seed = seed
         self.now = int(time.time()) if now is None else int(now)
         super().__init__()

@@ -96,8 +96,9 @@ class Store:
         Collections: users, organizations, groups, tickets, ticket_events (parent updates),
         ticket_metrics (metric sets), satisfaction_ratings, activities, audit_logs,
         ticket_forms, ticket_fields, user_fields, organization_fields,
-        organization_memberships, group_memberships, ticket_skips; derived: ticket_comments
-        (Comment children) and attachments.
+        organization_memberships, group_memberships, ticket_skips, side_conversations,
+        side_conversation_events; derived: ticket_comments (Comment children) and
+        attachments. (Conversation logs and survey responses: conversation_account.py.)
         """
         with self.lock:
             if collection == "ticket_comments":

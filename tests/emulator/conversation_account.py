@@ -2,9 +2,10 @@
 
 A mixin of `Account` (account.py). `build_conversations` runs after every other collection is
 built and draws from random streams of its own, so the other 31 collections keep every
-record they had; it only changes a few messaging tickets' `via.channel` (the fallback case:
-a messaging channel without `from_messaging_channel`) and, when the account is built with
-`messaging_share`, turns that share of tickets into messaging tickets.
+record they had; it only changes six messaging tickets' `via.channel` (the fallback case: a
+messaging channel without `from_messaging_channel`; with `messaging_channel_ids` two of
+them as integer Via ids) and, when the account is built with `messaging_share`, turns that
+share of tickets into messaging tickets.
 
 Mutations stamp like account_mutations.py (recent seconds, each after the last, older than
 the exports' withheld minute) and move the ticket they concern (`generated_timestamp` and
@@ -37,7 +38,7 @@ class ConversationAccount:
         if self.messaging_share is not None:
             convert_share(self, FastRandom(seed * 2_750_159 + 7), self.messaging_share)
         rng = FastRandom(seed * 1_299_709 + 31)
-        self.fallback_ticket_ids = fallback_channels(self, rng)
+        self.fallback_ticket_ids = fallback_channels(self, rng, self.messaging_channel_ids)
         self.logs = ConversationLogs(self)
         self.logs.build(rng)
         self.csat = Csat()
@@ -59,7 +60,7 @@ class ConversationAccount:
     def conversation_log(self, ticket_id: int) -> list[dict]:
         """A messaging ticket's log events, oldest first (live objects: do not modify)."""
         with self.lock:
-            return [event for _key, _json, event in self.logs.rows(ticket_id)]
+            return [event for _key, event in self.logs.rows(ticket_id)]
 
     def survey_response(self, response_id: str, shape: str = "nested") -> dict:
         """One survey response as the endpoint shows it in `shape` (nested, flat, mixed)."""
@@ -178,7 +179,7 @@ class ConversationAccount:
             stamp = self._stamp()
             tickets = self._data["tickets"]
             live = self._live_tickets()
-            open_ones = sorted(
+            existing = sorted(
                 scid
                 for scid, sc in self._data.get(SC_COLL, {}).items()
                 if tickets[sc["ticket_id"]]["status"] != "deleted"
@@ -186,11 +187,11 @@ class ConversationAccount:
             ids = []
             for k in range(n):
                 ms = stamp * 1000 + rng.randint(0, 999)
-                if k % 3 == 0 or not open_ones:
+                if k % 3 == 0 or not existing:
                     sc = self.side.start(rng, tickets[rng.choice(live)], ms)
                     event_id = self.side.events_of[sc["id"]][0]
                 else:
-                    event_id = self.side.follow_up(rng, rng.choice(open_ones), ms)["id"]
+                    event_id = self.side.follow_up(rng, rng.choice(existing), ms)["id"]
                 ids.append(event_id)
                 self._bump_ticket(self._data[EVENT_COLL][event_id]["ticket_id"], stamp)
             return ids

@@ -12,6 +12,7 @@ types nobody documents yet ("Messaging::SomethingNew", "location"): a tap must k
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import random
 import time
@@ -19,7 +20,9 @@ from typing import Any
 
 from tests.emulator.zendesk import API, ZENDESK_HOST, iso, parse_iso
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_TO_CROCKFORD = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+)
 # The messaging backend's `source.type`, by the ticket's channel (end users write from there).
 SOURCE_BY_CHANNEL: dict[Any, str] = {
     "chat": "web",
@@ -31,7 +34,11 @@ SOURCE_BY_CHANNEL: dict[Any, str] = {
     86: "instagram",
     "telegram": "telegram",
     "line": "line",
+    72: "line",
+    "wechat": "wechat",
+    73: "wechat",
 }
+_AUTHORS = (("user", 45), ("agent", 35), ("bot", 20))
 _USER_KINDS = (("text", 70), ("image", 10), ("file", 6), ("formResponse", 6), ("location", 4))
 _AGENT_KINDS = (("text", 85), ("image", 5), ("file", 10))
 _BOT_KINDS = (("text", 60), ("carousel", 15), ("form", 15), ("text_fallback", 10))
@@ -41,7 +48,18 @@ _WORDS = ("hello", "order", "refund", "café", "東京", "🙂", "where", "is", 
 def ulid(ms: int, bits80: int) -> str:
     """A ULID: 48 bits of epoch milliseconds then 80 random bits, in Crockford base32."""
     n = (ms << 80) | (bits80 & ((1 << 80) - 1))
-    return "".join(_CROCKFORD[(n >> (5 * i)) & 31] for i in range(25, -1, -1))
+    # 160 bits in base32 are 32 digits, the first six always zero: keep the last 26.
+    return base64.b32encode(n.to_bytes(20, "big"))[6:].decode().translate(_TO_CROCKFORD)
+
+
+def pick(rng: random.Random, kinds: tuple[tuple[str, int], ...]) -> str:
+    """One of `kinds` (name, weight) by weight (random.choices is slow in a hot loop)."""
+    roll = rng.random() * sum(w for _, w in kinds)
+    for name, weight in kinds:
+        roll -= weight
+        if roll < 0:
+            return name
+    return kinds[-1][0]
 
 
 def hashed_bits(text: str, bits: int = 80) -> int:
@@ -100,7 +118,8 @@ class MessageMaker:
         self.rng, self.tid, self.people = rng, tid, people
 
     def _text(self, lo: int = 2, hi: int = 9) -> str:
-        return " ".join(self.rng.choices(_WORDS, k=self.rng.randint(lo, hi)))
+        r, n = self.rng.random, len(_WORDS)
+        return " ".join(_WORDS[int(r() * n)] for _ in range(self.rng.randint(lo, hi)))
 
     def _author(self, kind: str) -> dict[str, Any]:
         p = self.people
@@ -204,9 +223,9 @@ class MessageMaker:
     def message(self, ms: int, index: int) -> dict:
         """The index-th message of the ticket, sent at epoch milliseconds `ms`."""
         rng = self.rng
-        who = "user" if index == 0 else rng.choices(("user", "agent", "bot"), (45, 35, 20))[0]
+        who = "user" if index == 0 else pick(rng, _AUTHORS)
         kinds = {"user": _USER_KINDS, "agent": _AGENT_KINDS, "bot": _BOT_KINDS}[who]
-        kind = rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0] if index else "text"
+        kind = pick(rng, kinds) if index else "text"
         self.people["bot_turn"] = who == "bot"
         content, attachments = self._content(kind, index)
         source = {"user": self.people["source"], "agent": "zd:agentWorkspace"}.get(who)

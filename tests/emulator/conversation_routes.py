@@ -155,9 +155,9 @@ class _Routes:
             if ticket is None or ticket["status"] == "deleted":
                 raise HTTPError(404, RECORD_NOT_FOUND)
             rows = acc.logs.rows(tid) if is_messaging(ticket) else []
-            keys = [key for key, _json, _event in rows]
+            keys = [key for key, _event in rows]
             shown, more = cursor_window(q, keys, sort, size)
-            parts = [rows[i][1] for i in shown]
+            parts = [dumps(rows[i][1]) for i in shown]
         after, before = cursors(keys, shown, sort)
         params = {k: v for k, v in q.multi.items() if not k.startswith("page[")}
         params["sort"] = [sort]

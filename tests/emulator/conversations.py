@@ -15,12 +15,13 @@ not depend on which logs were read first.
 
 from __future__ import annotations
 
+import calendar
 import random
 from typing import TYPE_CHECKING, Any
 
 from tests.emulator.account_build import FastRandom
 from tests.emulator.conversation_messages import SOURCE_BY_CHANNEL, MessageMaker, comment_event
-from tests.emulator.zendesk import dumps, parse_iso
+from tests.emulator.zendesk import parse_iso
 
 if TYPE_CHECKING:
     from tests.emulator.account import Account
@@ -49,17 +50,30 @@ MESSAGING_CHANNEL_IDS = {
 }
 MESSAGING_CHANNELS = frozenset([*MESSAGING_CHANNEL_IDS, *MESSAGING_CHANNEL_IDS.values()])
 # Tickets that only their channel marks as messaging: (via.channel, from_messaging_channel),
-# None meaning the key is absent. One channel is given as its integer Via id.
+# None meaning the key is absent. With `channel_ids`, two channels come as integer Via ids.
 FALLBACK_CHANNELS: tuple[tuple[Any, bool | None], ...] = (
     ("native_messaging", False),
     ("whatsapp", None),
     ("instagram_dm", False),
-    (74, None),
+    ("line", None),
     ("telegram", False),
-    (86, False),
+    ("wechat", False),
 )
+FALLBACK_CHANNEL_IDS = {"line": 72, "wechat": 73}
 # Channels of the tickets `messaging_share` turns into messaging tickets.
 SHARE_CHANNELS = ("native_messaging", "native_messaging", "whatsapp", "chat")
+
+
+def _epoch(value: str) -> int:
+    """``YYYY-MM-DDTHH:MM:SSZ`` to epoch seconds (strptime is slow for thousands of them)."""
+    return calendar.timegm(
+        (int(value[:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]),
+         int(value[14:16]), int(value[17:19]), 0, 0, 0)
+    )  # fmt: skip
+
+
+def _first(row: tuple) -> Any:
+    return row[0]
 
 
 def is_messaging(ticket: dict) -> bool:
@@ -86,13 +100,19 @@ def convert_share(account: Account, rng: random.Random, share: float) -> None:
         account._touch("tickets", tid)
 
 
-def fallback_channels(account: Account, rng: random.Random) -> list[int]:
-    """Give a few messaging tickets a messaging channel without the flag; their ids."""
+def fallback_channels(account: Account, rng: random.Random, channel_ids: bool) -> list[int]:
+    """Give a few messaging tickets a messaging channel without the flag; their ids.
+
+    `channel_ids`: two of them name their channel by its integer Via id, as Zendesk may
+    (off by default: a tap whose schema says `via.channel` is a string reports those).
+    """
     tickets = account._data["tickets"]
     flagged = sorted(tid for tid, t in tickets.items() if t.get("from_messaging_channel"))
     chosen = rng.sample(flagged, min(len(FALLBACK_CHANNELS), len(flagged) // 3))
     for tid, (channel, flag) in zip(chosen, FALLBACK_CHANNELS, strict=False):
         ticket = tickets[tid]
+        if channel_ids:
+            channel = FALLBACK_CHANNEL_IDS.get(channel, channel)
         ticket["via"] = {**ticket["via"], "channel": channel}
         if flag is None:
             del ticket["from_messaging_channel"]
@@ -112,9 +132,8 @@ class ConversationLogs:
         self.messages: dict[int, list[dict]] = {}  # made on first read, then added to
         self._comments: dict[int, list[dict]] = {}
         self._comments_generation = -1
-        # ticket id -> (version, [((second, id), JSON, event)] in log order)
-        self._cache: dict[int, tuple[tuple[int, int], list[tuple[tuple[int, str], bytes, dict]]]]
-        self._cache = {}
+        # ticket id -> (version, [((second, id), event)] in log order)
+        self._cache: dict[int, tuple[tuple[int, int], list[tuple[tuple[int, str], dict]]]] = {}
 
     def build(self, rng: random.Random) -> None:
         """Plan every messaging ticket's messages: most 3-30, two to four over 120."""
@@ -180,8 +199,8 @@ class ConversationLogs:
                     index.setdefault(update["ticket_id"], []).append(child)
         self._comments, self._comments_generation = index, generation
 
-    def rows(self, tid: int) -> list[tuple[tuple[int, str], bytes, dict]]:
-        """((second, id), JSON, event) of a messaging ticket's log, oldest first."""
+    def rows(self, tid: int) -> list[tuple[tuple[int, str], dict]]:
+        """((second, id), event) of a messaging ticket's log, oldest first."""
         self._refresh_comments()
         msgs = self._messages(tid)
         version = (self._comments_generation, len(msgs))
@@ -194,9 +213,6 @@ class ConversationLogs:
             for k, c in enumerate(self._comments.get(tid, []))
         ]
         events += msgs
-        rows = sorted(
-            (((parse_iso(e["created_at"]), e["id"]), dumps(e), e) for e in events),
-            key=lambda row: row[0],
-        )
+        rows = sorted((((_epoch(e["created_at"]), e["id"]), e) for e in events), key=_first)
         self._cache[tid] = (version, rows)
         return rows

@@ -12,7 +12,7 @@ from tests.emulator.account import Account
 from tests.emulator.client import session
 from tests.emulator.server import Emulator
 
-_ACCOUNT_KWARGS = ("scale", "seed", "now", "messaging_share")
+_ACCOUNT_KWARGS = ("scale", "seed", "now", "messaging_share", "messaging_channel_ids")
 
 
 class FakeClock:
