@@ -35,7 +35,8 @@ TICKETS = "/api/v2/incremental/tickets/cursor"
 
 @pytest.fixture(scope="module")
 def emulator():
-    account = Account(scale=1, seed=3, now=int(time.time()) - 3600)
+    # Fallback tickets name their messaging channel by number too (`via.channel` 74).
+    account = Account(scale=1, seed=3, now=int(time.time()) - 3600, messaging_channel_ids=True)
     with Emulator(account) as emu:
         yield emu
 
@@ -122,7 +123,11 @@ def test_logs_are_asked_once_per_page_for_messaging_tickets_only(first_sync, emu
     account = emulator.account
     wanted = {tid for tid in set(truth["conversation_log"].values())}
     assert set(per_ticket) == wanted  # no request for any other ticket
-    assert wanted & set(account.fallback_ticket_ids)  # found by via.channel alone too
+    fallback = set(account.fallback_ticket_ids)  # found by via.channel alone too
+    assert fallback <= wanted | {
+        t for t in fallback if account.get("tickets", t)["status"] == "deleted"
+    }
+    assert any(isinstance(account.get("tickets", t)["via"]["channel"], int) for t in fallback)
     for tid, requests in per_ticket.items():
         events = len(account.conversation_log(tid))
         assert requests == max(1, -(-events // 100)), (tid, events, requests)
@@ -196,3 +201,16 @@ def test_a_scheduled_run_reads_only_what_changed(first_sync, emulator, catalog, 
     # Without end_of_stream, the export ends on a page that repeats its last second, then
     # on an empty one (the time moved by a second): three requests for one second's events.
     assert emulator.request_counts().get(SIDE_EVENTS) <= 3
+
+
+def test_a_channel_given_by_number_keeps_the_tickets_via(emulator, catalog, tmp_path):
+    fallback = emulator.account.fallback_ticket_ids
+    numbered = {
+        t: emulator.account.get("tickets", t)["via"]["channel"]
+        for t in fallback
+        if isinstance(emulator.account.get("tickets", t)["via"]["channel"], int)
+    }
+    result = run_tap(tmp_path, config_of(emulator), catalog=select(catalog, {"tickets"}))
+    assert result.returncode == 0, result.stderr[-3000:]
+    vias = {r["id"]: r["via"] for r in result.records("tickets") if r["id"] in numbered}
+    assert numbered and {t: via["channel"] for t, via in vias.items()} == numbered
