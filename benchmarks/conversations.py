@@ -31,6 +31,7 @@ from typing import Any
 
 from benchmarks.pacing import UNPACED, bucket_seconds, measure
 from tests.emulator.account import Account
+from tests.emulator.conversation_account import CONVERSATION_STREAMS
 from tests.emulator.conversation_routes import log_requests
 from tests.emulator.server import Emulator
 
@@ -40,12 +41,7 @@ MESSAGING_SHARE = 0.8
 EXPORT_PAGE_SIZE = 50
 LOG_PAGE = 100
 SLACK_SECONDS = 10.0
-CONVERSATIONS = (
-    "conversation_log",
-    "csat_survey_responses",
-    "side_conversation_events",
-    "side_conversations",
-)
+CONVERSATIONS = CONVERSATION_STREAMS
 
 
 def catalog_for(workdir: Path, config: dict) -> dict:

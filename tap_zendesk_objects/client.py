@@ -270,15 +270,19 @@ class ZendeskStream(
             yield from super().get_records(context)
         except PlanRestrictedError as exc:
             self.skipped = True
-            self.log(
-                "Stream '%s' skipped: %s. %s",
-                self.name,
-                exc,
-                self.plan_requirement,
-                level=logging.WARNING,
-            )
+            self.warn_skipped(exc)
         for derived in self.derived_streams:
             derived.finish()
+
+    def warn_skipped(self, exc: PlanRestrictedError) -> None:
+        """The one warning of a stream the account's plan or program lacks."""
+        self.log(
+            "Stream '%s' skipped: %s. %s",
+            self.name,
+            exc,
+            self.plan_requirement,
+            level=logging.WARNING,
+        )
 
     @property
     def derived_streams(self) -> list[DerivedStream]:

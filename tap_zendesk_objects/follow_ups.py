@@ -191,13 +191,7 @@ class FollowUpStream(ZendeskStream):
                     level=logging.WARNING,
                 )
                 return True
-        self.log(
-            "Stream '%s' skipped: %s. %s",
-            self.name,
-            exc,
-            self.plan_requirement,
-            level=logging.WARNING,
-        )
+        self.warn_skipped(exc)
         self.available = False
         self._queue.clear()
         self._queued.clear()

@@ -14,18 +14,14 @@ import time
 import pytest
 
 from tests.emulator.account import Account
+from tests.emulator.conversation_account import CONVERSATION_STREAMS
 from tests.emulator.conversation_routes import log_requests
 from tests.emulator.server import Emulator
 from tests.singer import FAST_RATES, discover, run_tap, select
 
 START_DATE = "2000-01-01T00:00:00Z"
 START_EPOCH = 946_684_800
-CONVERSATIONS = {
-    "conversation_log",
-    "csat_survey_responses",
-    "side_conversation_events",
-    "side_conversations",
-}
+CONVERSATIONS = set(CONVERSATION_STREAMS)
 NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}
 # Each feature's switch on the emulator, and the streams it takes away.
 FEATURES = {

@@ -14,23 +14,15 @@ import pytest
 
 from tap_zendesk_objects.timeutil import to_epoch
 from tests.emulator.account import Account
+from tests.emulator.conversation_account import CONVERSATION_STREAMS
 from tests.emulator.conversation_routes import log_requests
 from tests.emulator.server import Emulator
 from tests.singer import FAST_RATES, discover, run_tap, select
 
 START_DATE = "2000-01-01T00:00:00Z"
 START_EPOCH = 946_684_800
-CONVERSATIONS = {
-    "conversation_log",
-    "csat_survey_responses",
-    "side_conversation_events",
-    "side_conversations",
-}
-LOG_PATH = "/api/v2/tickets/{}/conversation_log"
-SIDE_PATH = "/api/v2/tickets/{}/side_conversations"
-SURVEYS = "/api/v2/guide/survey_responses"
+CONVERSATIONS = set(CONVERSATION_STREAMS)
 SIDE_EVENTS = "/api/v2/tickets/side_conversations/events"
-TICKETS = "/api/v2/incremental/tickets/cursor"
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tests.emulator.account import Account
+from tests.emulator.conversation_account import CONVERSATION_STREAMS
 from tests.emulator.server import Emulator
 from tests.singer import discover
 
@@ -27,12 +28,8 @@ MORE_STREAMS = {
     "sla_policies", "custom_statuses", "tags", "macros", "triggers", "automations", "views",
     "user_fields", "organization_fields", "custom_roles",
 }  # fmt: skip
-# Conversations as Zendesk holds them today (messaging, updated CSAT, side conversations).
-CONVERSATION_STREAMS = {
-    "conversation_log", "csat_survey_responses", "side_conversation_events", "side_conversations",
-}  # fmt: skip
 # Read per ticket for the tickets an export returned: no replication key of their own.
-STRING_IDS = CONVERSATION_STREAMS
+STRING_IDS = set(CONVERSATION_STREAMS)
 REPLICATION = {
     "tickets": ("INCREMENTAL", "generated_timestamp"),
     "ticket_events": ("INCREMENTAL", "timestamp"),
@@ -56,7 +53,7 @@ REPLICATION = {
     "conversation_log": ("FULL_TABLE", None),
     "side_conversations": ("FULL_TABLE", None),
 }
-OPT_IN = {"ticket_comments", "audit_logs"} | MORE_STREAMS | CONVERSATION_STREAMS
+OPT_IN = {"ticket_comments", "audit_logs"} | MORE_STREAMS | STRING_IDS
 # Zendesk gives tags no id; a holiday's id is kept with its schedule's.
 KEYS = {"tags": ["name"], "schedule_holidays": ["schedule_id", "id"]}
 
@@ -73,11 +70,11 @@ def stream_metadata(entry):
 
 
 def test_discover_lists_every_collection(catalog):
-    assert set(catalog) == STREAMS | MORE_STREAMS | CONVERSATION_STREAMS
+    assert set(catalog) == STREAMS | MORE_STREAMS | set(CONVERSATION_STREAMS)
     assert len(catalog) == len(STREAM_TYPES)
 
 
-@pytest.mark.parametrize("stream", sorted(MORE_STREAMS | CONVERSATION_STREAMS))
+@pytest.mark.parametrize("stream", sorted(MORE_STREAMS | set(CONVERSATION_STREAMS)))
 def test_the_new_collections_have_a_key_and_received_at(catalog, stream):
     entry = catalog[stream]
     assert entry["key_properties"] == KEYS.get(stream, ["id"])
@@ -111,7 +108,7 @@ def test_default_selection_is_segments_without_comments_and_audit_logs(catalog):
         name for name, entry in catalog.items() if stream_metadata(entry).get("selected-by-default")
     }
     assert selected == STREAMS - OPT_IN
-    assert not selected & (MORE_STREAMS | CONVERSATION_STREAMS)
+    assert not selected & (MORE_STREAMS | set(CONVERSATION_STREAMS))
 
 
 def test_ids_are_plain_integers_and_deletions_are_declared(catalog):

@@ -6,14 +6,10 @@ from tap_zendesk_objects.timeutil import to_epoch
 from tests.e2e.project import MeltanoProject
 from tests.e2e.test_meltano_run import RUN, project_env
 from tests.e2e.warehouse import DEFAULT_STREAMS, SCHEMA, START_DATE
+from tests.emulator.conversation_account import CONVERSATION_STREAMS
 from tests.postgres import Postgres
 
-CONVERSATIONS = (
-    "conversation_log",
-    "csat_survey_responses",
-    "side_conversation_events",
-    "side_conversations",
-)
+CONVERSATIONS = CONVERSATION_STREAMS
 
 
 def test_the_conversation_streams_load_with_their_primary_keys(

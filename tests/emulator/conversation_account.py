@@ -28,6 +28,14 @@ from tests.emulator.conversations import (
 from tests.emulator.side_conversations import EVENT_COLL, SC_COLL, SideConversations
 from tests.emulator.zendesk import DAY, iso, visible_cutoff
 
+# The tap's streams these conversations feed (the keys of `conversation_truth`).
+CONVERSATION_STREAMS = (
+    "conversation_log",
+    "csat_survey_responses",
+    "side_conversation_events",
+    "side_conversations",
+)
+
 
 class ConversationAccount:
     """Messaging logs, survey responses and side conversations of an account."""

@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 from tests.emulator.bodies import FORBIDDEN, RECORD_NOT_FOUND
 from tests.emulator.conversations import is_messaging
-from tests.emulator.server_paging import b64, page_body, unb64
+from tests.emulator.server_paging import b64, page_body, page_size, unb64
 from tests.emulator.server_request import HTTPError, Query, bad_request, invalid_value
 from tests.emulator.zendesk import ZENDESK_HOST, dumps
 
@@ -52,18 +52,6 @@ def gate(switch: Any, forbidden: Any, not_found: Any) -> None:
         raise HTTPError(404, not_found)
     if not switch:
         raise HTTPError(403, forbidden)
-
-
-def page_size(q: Query) -> int:
-    """`page[size]`: 100 when absent, 400 outside 1-100 (as Zendesk's cursor lists)."""
-    text = q.get("page[size]") or "100"
-    try:
-        size = int(text)
-    except ValueError as exc:
-        raise bad_request("page[size] must be an integer") from exc
-    if not 1 <= size <= 100:
-        raise bad_request("page[size] must be between 1 and 100")
-    return size
 
 
 def cursor_window(q: Query, keys: list[tuple], order: str, size: int) -> tuple[list[int], bool]:

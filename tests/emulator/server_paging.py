@@ -149,13 +149,7 @@ class Lists:
         rows: list[tuple[tuple, int]],
         keys: list[list],
     ) -> bytes:
-        size_text = q.get("page[size]", "100") or "100"
-        try:
-            size = int(size_text)
-        except ValueError as exc:
-            raise bad_request("page[size] must be an integer") from exc
-        if not 1 <= size <= 100:
-            raise bad_request("page[size] must be between 1 and 100")
+        size = page_size(q)
 
         def decode(cursor: str) -> list:
             try:
@@ -193,3 +187,15 @@ class Lists:
             "links": {"next": link("page[after]", after), "prev": link("page[before]", before)},
         }
         return page_body(key, parts, tail)
+
+
+def page_size(q: Query) -> int:
+    """`page[size]`: 100 when absent, 400 outside 1-100 (as Zendesk's cursor lists)."""
+    text = q.get("page[size]") or "100"
+    try:
+        size = int(text)
+    except ValueError as exc:
+        raise bad_request("page[size] must be an integer") from exc
+    if not 1 <= size <= 100:
+        raise bad_request("page[size] must be between 1 and 100")
+    return size
