@@ -17,6 +17,7 @@ from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import CapabilitiesEnum, PluginCapabilities
 from singer_sdk.singerlib import StateMessage
 
+from tap_zendesk_objects import __version__
 from tap_zendesk_objects.admin_check import check_admin
 from tap_zendesk_objects.auth import Credentials, credentials_for
 from tap_zendesk_objects.bookmark_checks import check_bookmarks_not_ahead
@@ -81,6 +82,11 @@ class TapZendeskObjects(TapInternals, Tap):
     capabilities: ClassVar[list[CapabilitiesEnum]] = [
         capability for capability in Tap.capabilities if capability != PluginCapabilities.BATCH
     ]
+
+    @classmethod
+    def get_plugin_version(cls) -> str:
+        """`--about`'s version: the package's own, not an editable install's stale metadata."""
+        return __version__
 
     def __init__(
         self,
