@@ -11,6 +11,7 @@ import pytest
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tests.emulator.account import Account
 from tests.emulator.conversation_account import CONVERSATION_STREAMS
+from tests.emulator.help_center_account import HELP_CENTER_STREAMS
 from tests.emulator.server import Emulator
 from tests.singer import discover
 
@@ -27,14 +28,6 @@ MORE_STREAMS = {
     "ticket_metric_events", "user_identities", "brands", "schedules", "schedule_holidays",
     "sla_policies", "custom_statuses", "tags", "macros", "triggers", "automations", "views",
     "user_fields", "organization_fields", "custom_roles",
-}  # fmt: skip
-# The Help Center, the community and custom objects.
-HELP_CENTER_STREAMS = {
-    "help_center_categories", "help_center_sections", "help_center_articles",
-    "help_center_article_comments", "help_center_article_votes",
-    "help_center_article_comment_votes", "community_topics", "community_posts",
-    "community_post_comments", "community_post_votes", "community_post_comment_votes",
-    "custom_objects", "custom_object_fields", "custom_object_records",
 }  # fmt: skip
 # Ids Zendesk writes as text.
 STRING_IDS = set(CONVERSATION_STREAMS) | {"custom_object_records"}
@@ -60,7 +53,7 @@ REPLICATION = {
     "side_conversation_events": ("INCREMENTAL", "created_at"),
     "conversation_log": ("FULL_TABLE", None),
     "side_conversations": ("FULL_TABLE", None),
-    **dict.fromkeys(HELP_CENTER_STREAMS, ("FULL_TABLE", None)),
+    **dict.fromkeys(set(HELP_CENTER_STREAMS), ("FULL_TABLE", None)),
     "help_center_articles": ("INCREMENTAL", "updated_at"),
     "custom_object_records": ("INCREMENTAL", "updated_at"),
 }
@@ -68,7 +61,7 @@ OPT_IN = (
     {"ticket_comments", "audit_logs"}
     | MORE_STREAMS
     | set(CONVERSATION_STREAMS)
-    | HELP_CENTER_STREAMS
+    | set(HELP_CENTER_STREAMS)
 )
 # Zendesk gives tags no id; a holiday's id is kept with its schedule's.
 KEYS = {
@@ -91,7 +84,9 @@ def stream_metadata(entry):
 
 
 def test_discover_lists_every_collection(catalog):
-    assert set(catalog) == STREAMS | MORE_STREAMS | set(CONVERSATION_STREAMS) | HELP_CENTER_STREAMS
+    assert set(catalog) == STREAMS | MORE_STREAMS | set(CONVERSATION_STREAMS) | set(
+        HELP_CENTER_STREAMS
+    )
     assert len(catalog) == len(STREAM_TYPES)
 
 

@@ -4,6 +4,7 @@
 Zendesk allows one (`/api/v2/help_center/en-us/categories`):
 
 - `GET /api/v2/help_center/categories`, `/sections` (and `/categories/{id}/sections`),
+  `/articles` (every article, in id order),
   `/api/v2/community/topics`, `/posts` (and `/topics/{id}/posts`): cursor (`page[size]` at
   most 100) or offset (`page`, `per_page`) lists, in position order (posts by creation).
 - `GET /api/v2/help_center/articles/{id}/comments`, `/articles/{id}/votes`,
@@ -51,6 +52,7 @@ _CO = r"/api/v2/community"
 ARTICLE_EXPORT = "/api/v2/help_center/incremental/articles"
 LOCALES_PATH = "/api/v2/help_center/locales"
 CATEGORIES_PATH = re.compile(_HC + r"/categories")
+ARTICLES_PATH = re.compile(_HC + r"/articles")
 SECTIONS_PATH = re.compile(_HC + r"(?:/categories/(\d+))?/sections")
 TOPICS_PATH = re.compile(_CO + r"/topics")
 POSTS_PATH = re.compile(_CO + r"(?:/topics/(\d+))?/posts")
@@ -80,6 +82,7 @@ def register(emulator: Emulator) -> None:
     emulator._routes[LOCALES_PATH] = routes.locales
     emulator._pattern_routes += [
         (CATEGORIES_PATH, routes.categories),
+        (ARTICLES_PATH, routes.articles),
         (SECTIONS_PATH, routes.sections),
         (TOPICS_PATH, routes.topics),
         (POSTS_PATH, routes.posts),
@@ -118,6 +121,12 @@ class _Routes:
         self._gate("Article")
         path = "/api/v2/help_center/categories"
         return self._list(q, "categories", CATEGORIES, path, "position,id", _position)
+
+    def articles(self, match: re.Match, q: Query) -> bytes:
+        """Every article (drafts too, for an agent), in id order."""
+        self._gate("Article")
+        path = "/api/v2/help_center/articles"
+        return self._list(q, "articles", ARTICLES, path, "id", lambda r: (r["id"],))
 
     def sections(self, match: re.Match, q: Query) -> bytes:
         self._gate("Article")
