@@ -142,6 +142,22 @@ def test_deleted_records_come_blanked_unless_excluded(emulator, http):
     assert query["filter[exclude_deleted]"] == ["true"]
 
 
+@pytest.mark.parametrize("sort", ["id", "-id", "updated_at", "-updated_at"])
+def test_the_records_list_pages_live_records_by_cursor(emulator, http, sort):
+    acc = emulator.account
+    live = acc.custom_object_record_ids("car", include_deleted=False)
+    assert len(live) < len(acc.custom_object_record_ids("car")), "some are deleted"
+    path = "/custom_objects/car/records"
+    listed, pages = walk_cursor_list(http, emulator, path, "custom_object_records", 7, sort=sort)
+    assert pages == -(-len(live) // 7) and sorted(r["id"] for r in listed) == live
+    field = sort.lstrip("-")
+    values = [(r[field], r["id"]) for r in listed]
+    assert values == sorted(values, reverse=sort.startswith("-"))
+    first = get(http, emulator, path, **{"page[size]": 7, "sort": sort}).json()
+    assert first["count"] == len(live)
+    assert get(http, emulator, path, sort="name").status_code == 400
+
+
 def test_export_refusals(emulator, http):
     path = export_path("car")
 

@@ -101,6 +101,14 @@ def test_lists_page_by_cursor_and_by_offset(emulator, http, path, key, stream):
     assert get(http, emulator, path, page=101, per_page=100).status_code == 400
 
 
+def test_the_article_list_holds_every_article_in_id_order(emulator, http):
+    articles = sorted(emulator.account.help_center.articles)
+    by_offset, _ = walk_offset(http, emulator, "/help_center/articles", "articles", per_page=7)
+    by_cursor, _ = walk_cursor_list(http, emulator, "/help_center/en-us/articles", "articles", 9)
+    assert [a["id"] for a in by_offset] == [a["id"] for a in by_cursor] == articles
+    assert any(a["draft"] for a in by_cursor), "an agent sees drafts"
+
+
 def test_a_locale_and_a_parent_narrow_the_lists(emulator, http):
     acc = emulator.account
     en = get(http, emulator, "/help_center/en-us/categories").json()["categories"]

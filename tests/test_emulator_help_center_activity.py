@@ -9,6 +9,7 @@ import pytest
 
 from tests.emulator.client import get, walk_cursor_list
 from tests.emulator.help_center_account import HELP_CENTER_STREAMS
+from tests.emulator.oauth_client import api, client_credentials
 from tests.emulator.zendesk import iso
 from tests.test_emulator_help_center import EXPORT, walk_export
 
@@ -72,6 +73,16 @@ def test_switches(emulator, http, value, status):
     emulator.community_enabled = True
     emulator.role = "agent"
     assert get(http, emulator, EXPORT, start_time=0).ok, "agents may export articles"
+
+
+def test_the_hc_read_scope_reaches_guide_and_community_only(emulator):
+    hc = client_credentials(emulator, scope="hc:read").json()["access_token"]
+    assert api(emulator, hc, "/api/v2/help_center/categories").ok
+    assert api(emulator, hc, "/api/v2/community/posts").ok
+    assert api(emulator, hc, "/api/v2/help_center/incremental/articles", start_time=0).ok
+    assert api(emulator, hc, "/api/v2/groups").status_code == 403
+    tickets = client_credentials(emulator, scope="tickets:read").json()["access_token"]
+    assert api(emulator, tickets, "/api/v2/help_center/categories").status_code == 403
 
 
 def read_everything(http, emu):

@@ -56,6 +56,8 @@ class Account(
     tickets, with conversation logs: a messaging-heavy account for a benchmark.
     `messaging_channel_ids` names two fallback messaging tickets' `via.channel` by integer
     Via id (72, 73) instead of by name, as Zendesk may send it.
+    `comments_touch_parent` / `votes_touch_item` (attributes, False) make new Help Center
+    comments and votes move what they are on (help_center_mutations.py).
     """
 
     def __init__(

@@ -6,6 +6,9 @@
 - `GET /api/v2/custom_objects`: every object, no pagination.
 - `GET /api/v2/custom_objects/{key}/fields`: cursor or offset, in id (= position) order;
   `include_standard_fields=true` adds `name` and `external_id` (system fields) last.
+- `GET /api/v2/custom_objects/{key}/records`: the live records (no deleted ones), cursor
+  only (`page[size]` at most 100), `sort` id (default), updated_at, -id or -updated_at;
+  `meta`, `links` and `count`: a first load's or a fallback's way in.
 - `GET /api/v2/incremental/custom_objects/{key}/cursor`: `start_time` on the first call
   (400 StartTimeTooRecent unless over 60 s old), then `cursor` only (400 InvalidCursor for
   one it did not give out); `per_page` 1-1,000 (default 1,000); `filter[exclude_deleted]`
@@ -33,10 +36,10 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from tests.emulator.conversation_routes import gate
+from tests.emulator.conversation_routes import cursor_window, cursors, gate
 from tests.emulator.custom_objects import FIELDS_COLL, OBJECTS_COLL, records_coll
 from tests.emulator.server_item_paging import id_page
-from tests.emulator.server_paging import page_body
+from tests.emulator.server_paging import page_body, page_size
 from tests.emulator.server_request import HTTPError, Query
 from tests.emulator.zendesk import ZENDESK_HOST, dumps, visible_cutoff
 
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
 
 OBJECTS_PATH = "/api/v2/custom_objects"
 FIELDS_PATH = re.compile(r"/api/v2/custom_objects/([a-z0-9_]+)/fields")
+RECORDS_PATH = re.compile(r"/api/v2/custom_objects/([a-z0-9_]+)/records")
 EXPORT_PATH = re.compile(r"/api/v2/incremental/custom_objects/([a-z0-9_]+)/cursor")
 _ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 
@@ -88,7 +92,11 @@ def register(emulator: Emulator) -> None:
     emulator.custom_object_records_end_of_stream = False
     routes = _Routes(emulator)
     emulator._routes[OBJECTS_PATH] = routes.objects
-    emulator._pattern_routes += [(FIELDS_PATH, routes.fields), (EXPORT_PATH, routes.export)]
+    emulator._pattern_routes += [
+        (FIELDS_PATH, routes.fields),
+        (RECORDS_PATH, routes.records),
+        (EXPORT_PATH, routes.export),
+    ]
 
 
 class _Routes:
@@ -119,6 +127,36 @@ class _Routes:
                 rendered |= {f["id"]: dumps(f) for f in acc.custom_objects.standard_fields(key)}
             path = f"/api/v2/custom_objects/{key}/fields"
             return id_page(q, "custom_object_fields", sorted(rendered), rendered.__getitem__, path)
+
+    def records(self, match: re.Match, q: Query) -> bytes:
+        """One cursor page of an object's live records, in the `sort` asked for."""
+        acc = self.emu.account
+        key = self._object(match)
+        sort = q.get("sort") or "id"
+        if sort.lstrip("-") not in ("id", "updated_at"):
+            raise error(400, "InvalidParameter", "sort must be id, updated_at, -id or -updated_at")
+        size = page_size(q)
+        coll, deleted = records_coll(key), acc.custom_objects.deleted
+        with acc.lock:
+            rows = [(ts, rid) for ts, rid in acc.sorted_keys(coll) if (key, rid) not in deleted]
+            keys = sorted((rid,) for _ts, rid in rows) if sort.lstrip("-") == "id" else rows
+            shown, more = cursor_window(q, keys, sort, size)
+            parts = [acc.record_json(coll, keys[i][-1]) for i in shown]
+        after, before = cursors(keys, shown, sort)
+        params = {k: v for k, v in q.multi.items() if not k.startswith("page[")}
+
+        def link(name: str, cursor: str | None) -> str | None:
+            if cursor is None:
+                return None
+            p = {**params, "page[size]": [str(size)], name: [cursor]}
+            return f"{ZENDESK_HOST}/api/v2/custom_objects/{key}/records?" + urlencode(p, doseq=True)
+
+        tail = {
+            "meta": {"has_more": more, "after_cursor": after, "before_cursor": before},
+            "links": {"next": link("page[after]", after), "prev": link("page[before]", before)},
+            "count": len(keys),
+        }
+        return page_body("custom_object_records", parts, tail)
 
     def export(self, match: re.Match, q: Query) -> bytes:
         """One page of an object's incremental record export."""

@@ -12,11 +12,13 @@ Zendesk allows one (`/api/v2/help_center/en-us/categories`):
   per-item lists, both styles, in id order (comments: oldest first); 404 for an unknown
   item or a comment of another one.
 - `GET /api/v2/help_center/incremental/articles?start_time=`: every article (drafts too)
-  whose `updated_at` is at or after start_time, time-based as the other time exports (up to
-  1,000 or `per_page` a page, a page's last second whole, `next_page` with start_time =
-  `end_time` = that second, the last minute withheld, 422 for a start_time under a minute
-  old). The reference leaves the loop's end unconfirmed: by default pages carry no
-  `end_of_stream`, and the walk ends on an empty page whose `end_time` stays start_time.
+  whose `updated_at` is at or after start_time, time-based as the other time exports
+  (server_exports.time_export): up to 1,000 or `per_page` a page, a page's last second
+  whole (so it comes again on the next page), `end_time` and `next_page`'s start_time =
+  that second (one later when the whole page is one second, so a walk cannot stall), the
+  last minute withheld, 422 for a start_time under a minute old. The reference leaves the
+  loop's end unconfirmed: by default pages carry no `end_of_stream`, and the walk ends on
+  an empty page, whose `end_time` stays start_time.
 - `GET /api/v2/help_center/locales`.
 
 It adds, changeable while it runs:
