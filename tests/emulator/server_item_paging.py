@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.emulator.conversation_routes import cursor_window, cursors
-from tests.emulator.server_paging import page_body, page_size, wants_cursor
-from tests.emulator.server_request import Query, bad_request
+from tests.emulator.server_paging import offset_page, page_body, page_size, wants_cursor
+from tests.emulator.server_request import Query
 from tests.emulator.zendesk import ZENDESK_HOST
 
 
@@ -40,27 +40,5 @@ def id_page(q: Query, key: str, ids: list[Any], render: Callable[[Any], bytes], 
             "links": {"next": link("page[after]", after), "prev": link("page[before]", before)},
         }
         return page_body(key, [render(ids[i]) for i in shown], tail)
-    page, per_page = q.int("page", 1), q.int("per_page", 100)
-    assert page is not None and per_page is not None
-    if page < 1 or per_page < 1:
-        raise bad_request("page and per_page must be positive")
-    per_page = min(per_page, 100)
-    if page * per_page > 10_000:
-        raise bad_request(
-            "Offset pagination is limited to the first 10000 records. Use cursor based "
-            "pagination instead.",
-            "InvalidPaginationDepth",
-        )
-    chunk = ids[(page - 1) * per_page : page * per_page]
-
-    def url(p: int) -> str:
-        params = {k: v for k, v in q.multi.items() if k not in ("page", "per_page")}
-        params.update({"page": [str(p)], "per_page": [str(per_page)]})
-        return f"{ZENDESK_HOST}{path}.json?" + urlencode(params, doseq=True)
-
-    tail = {
-        "next_page": url(page + 1) if page * per_page < len(ids) else None,
-        "previous_page": url(page - 1) if page > 1 else None,
-        "count": len(ids),
-    }
-    return page_body(key, [render(rid) for rid in chunk], tail)
+    chunk, tail = offset_page(q, path, len(ids))
+    return page_body(key, [render(rid) for rid in ids[chunk]], tail)

@@ -85,31 +85,8 @@ class Lists:
                 parts = [acc.record_json(coll, rid) for _, rid in rows]
                 tail = {"next_page": None, "previous_page": None, "count": len(rows)}
                 return page_body(key, parts, tail)
-            page = q.int("page", 1)
-            per_page = q.int("per_page", 100)
-            assert page is not None and per_page is not None
-            if page < 1 or per_page < 1:
-                raise bad_request("page and per_page must be positive")
-            per_page = min(per_page, 100)
-            if page * per_page > 10_000:
-                raise bad_request(
-                    "Offset pagination is limited to the first 10000 records. Use cursor "
-                    "based pagination instead.",
-                    "InvalidPaginationDepth",
-                )
-            chunk = rows[(page - 1) * per_page : page * per_page]
-            parts = [acc.record_json(coll, rid) for _, rid in chunk]
-
-        def url(p: int) -> str:
-            params = {k: v for k, v in q.multi.items() if k not in ("page", "per_page")}
-            params.update({"page": [str(p)], "per_page": [str(per_page)]})
-            return f"{ZENDESK_HOST}{path}.json?" + urlencode(params, doseq=True)
-
-        tail = {
-            "next_page": url(page + 1) if page * per_page < len(rows) else None,
-            "previous_page": url(page - 1) if page > 1 else None,
-            "count": len(rows),
-        }
+            chunk, tail = offset_page(q, path, len(rows))
+            parts = [acc.record_json(coll, rid) for _, rid in rows[chunk]]
         return page_body(key, parts, tail)
 
     def _sorted_rows(
@@ -199,3 +176,34 @@ def page_size(q: Query) -> int:
     if not 1 <= size <= 100:
         raise bad_request("page[size] must be between 1 and 100")
     return size
+
+
+def offset_page(q: Query, path: str, total: int, *, depth_limit: bool = True) -> tuple[slice, dict]:
+    """The records an offset request (`page`, `per_page` up to 100) asks for, of `total`,
+    and the page's `next_page`, `previous_page` and `count` (links to `path`, no host).
+
+    Zendesk refuses offsets beyond 10,000 records on its big lists (`depth_limit`).
+    """
+    page, per_page = q.int("page", 1), q.int("per_page", 100)
+    assert page is not None and per_page is not None
+    if page < 1 or per_page < 1:
+        raise bad_request("page and per_page must be positive")
+    per_page = min(per_page, 100)
+    if depth_limit and page * per_page > 10_000:
+        raise bad_request(
+            "Offset pagination is limited to the first 10000 records. Use cursor based "
+            "pagination instead.",
+            "InvalidPaginationDepth",
+        )
+
+    def url(number: int) -> str:
+        params = {k: v for k, v in q.multi.items() if k not in ("page", "per_page")}
+        params.update({"page": [str(number)], "per_page": [str(per_page)]})
+        return f"{ZENDESK_HOST}{path}.json?" + urlencode(params, doseq=True)
+
+    tail = {
+        "next_page": url(page + 1) if page * per_page < total else None,
+        "previous_page": url(page - 1) if page > 1 else None,
+        "count": total,
+    }
+    return slice((page - 1) * per_page, page * per_page), tail

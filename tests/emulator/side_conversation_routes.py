@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from tests.emulator.bodies import FORBIDDEN, RECORD_NOT_FOUND
 from tests.emulator.conversation_routes import gate
 from tests.emulator.server_exports import time_export
-from tests.emulator.server_paging import page_body
-from tests.emulator.server_request import HTTPError, Query, bad_request
+from tests.emulator.server_paging import offset_page, page_body
+from tests.emulator.server_request import HTTPError, Query
 from tests.emulator.side_conversations import EVENT_COLL, SC_COLL
-from tests.emulator.zendesk import ZENDESK_HOST
 
 if TYPE_CHECKING:
     from tests.emulator.server import Emulator
@@ -73,25 +71,10 @@ class _Routes:
     def _offset_page(
         self, q: Query, key: str, coll: str, ids: list[str], path: str, **extra: Any
     ) -> bytes:
-        page, per_page = q.int("page", 1), q.int("per_page", 100)
-        assert page is not None and per_page is not None
-        if page < 1 or per_page < 1:
-            raise bad_request("page and per_page must be positive")
-        per_page = min(per_page, 100)
-        chunk = ids[(page - 1) * per_page : page * per_page]
+        window, tail = offset_page(q, path, len(ids), depth_limit=False)
+        chunk = ids[window]
         acc = self.emu.account
         parts = [acc.record_json(coll, rid) for rid in chunk]
-
-        def url(p: int) -> str:
-            params = {k: v for k, v in q.multi.items() if k not in ("page", "per_page")}
-            params.update({"page": [str(p)], "per_page": [str(per_page)]})
-            return f"{ZENDESK_HOST}{path}.json?" + urlencode(params, doseq=True)
-
-        tail = {
-            "next_page": url(page + 1) if page * per_page < len(ids) else None,
-            "previous_page": url(page - 1) if page > 1 else None,
-            "count": len(ids),
-        }
         if extra.get("sideload"):
             side = acc.side
             events = [eid for scid in chunk for eid in side.events_of[scid]]
