@@ -163,7 +163,7 @@ def test_the_closing_figures_count_retries_and_429s(
     monkeypatch.setattr(retries.backoff._sync.time, "sleep", clock.sleep)  # no real waits
     with Emulator(
         Account(scale=0.3, seed=3),
-        fault_rate=0.15,
+        fault_rate=0.3,
         fault_seed=5,
         fault_kinds=("429", "503", "reset", "truncated"),
     ) as emu:
@@ -179,7 +179,7 @@ def test_the_closing_figures_count_retries_and_429s(
     assert int(figures["requests"].replace(",", "")) == sum(requests.values())
     assert int(figures["refused"]) == statuses.get(429, 0) > 0
     assert requests.get("/oauth/tokens", 0) >= 1  # token requests are counted too
-    assert sum(statuses.values()) > len(requests)  # and retries
+    assert statuses.get(503, 0) > 0 and statuses.get(0, 0) > 0  # and retries after 503s, resets
 
 
 def test_lists_and_per_parent_reads_count_records_and_pages_every_minute(
