@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import tap_zendesk_objects.retries as retries
-from tap_zendesk_objects.progress import PROGRESS_INTERVAL_SECONDS, duration_words
+from tap_zendesk_objects.progress import PROGRESS_INTERVAL_SECONDS, StreamProgress, duration_words
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tap_zendesk_objects.throttle import Throttle
 from tests.emulator.account import Account
@@ -226,3 +226,35 @@ def test_lists_and_per_parent_reads_count_records_and_pages_every_minute(
 )
 def test_time_left_in_words(seconds, words):
     assert duration_words(seconds) == words
+
+
+def test_the_budget_says_how_long_more_requests_take():
+    clock = FakeClock()
+    core = Throttle(190, clock=clock, sleep=clock.sleep)
+    exports = Throttle(10, parent=core, clock=clock, sleep=clock.sleep)
+    for _ in range(10):  # the window is full
+        exports.wait()
+        exports.done()
+    assert exports.time_for(0) == 0
+    assert exports.time_for(25) == pytest.approx(180)  # 10 at +60 s, 10 at +120, 5 at +180
+    assert exports.time_for(3, seconds_each=2.0) == pytest.approx(66)  # from +60, 2 s each
+    assert core.time_for(180) == pytest.approx(0)  # Core holds the 10: 180 more fit now
+    assert core.time_for(181) == pytest.approx(60)
+    assert clock() == 1000.0  # nothing waited, nothing counted
+    assert exports.wait() == pytest.approx(60)
+
+
+def test_without_a_budget_to_wait_for_the_time_left_is_the_pace_so_far():
+    clock = FakeClock(0.0)
+    progress = StreamProgress("tickets", clock, logging.getLogger("test"), lambda n, each: n * each)
+    progress.cover(1_000, 11_000)
+    for page in range(1, 5):  # each page 2 s, and 500 s of range
+        clock.sleep(2.0)
+        progress.page(100, 1_000 + (page - 1) * 500, 1_000 + page * 500)
+    assert progress.time_left(clock()) == pytest.approx(32.0)  # 16 pages of 2 s
+    assert progress.line(clock()) == (
+        "Progress 'tickets': 20% of 1970-01-01T00:16:40Z .. 1970-01-01T03:03:20Z, "
+        "400 records, about 32 s left"
+    )
+    progress.waited = 4.0  # half of it waiting for a budget: the pages take 1 s each
+    assert progress.time_left(clock()) == pytest.approx(16.0)
