@@ -53,6 +53,7 @@ UNPACED = {
     "users_export_requests_per_minute": 10_000_000,
     "conversation_log_requests_per_minute": 10_000_000,
     "side_conversation_events_requests_per_10_minutes": 10_000_000,
+    "help_center_requests_per_minute": 10_000_000,
 }
 BUDGETS = {
     CORE_BUCKET: DEFAULT_CORE_RATE - int(DEFAULT_CORE_RATE * RESERVE_SHARE),

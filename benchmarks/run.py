@@ -9,7 +9,9 @@ Reports the four figures issue 7 asks for, and a fifth:
 4. peak RSS of the tap at two scales;
 5. the four conversation streams on a messaging-heavy account (benchmarks/conversations.py):
    conversation log requests against their floor, and wall time under Zendesk's limits
-   against the slowest budget's time and against the sum of all budgets'.
+   against the slowest budget's time and against the sum of all budgets';
+6. the Help Center, community and custom object streams (benchmarks/help_center.py):
+   requests per family against the floor, first and scheduled sync.
 
 Run: `scripts/benchmark` (or `.venv/bin/python -m benchmarks.run --help`).
 """
@@ -32,8 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.conversations import CONVERSATIONS, conversations
+from benchmarks.help_center import help_center
 from benchmarks.pacing import UNPACED, pacing
 from tests.emulator.account import Account
+from tests.emulator.help_center_account import HELP_CENTER_STREAMS
 from tests.emulator.more_collections import MORE_STREAMS
 from tests.emulator.more_collections import truth as more_truth
 from tests.emulator.oauth import TOKEN_PATH
@@ -76,6 +80,8 @@ LISTS = {
     "/api/v2/business_hours/schedules": "schedules",
 }
 HOLIDAYS = "/api/v2/business_hours/schedules/{}/holidays"
+# Streams added after the throughput figures were first taken, benchmarked in sections 5, 6.
+LATER_STREAMS = frozenset({*CONVERSATIONS, *HELP_CENTER_STREAMS})
 # Requests each run makes once besides the collections' pages.
 PER_RUN = {"/api/v2/users/me": "admin check", TOKEN_PATH: "OAuth token"}
 
@@ -117,8 +123,9 @@ def run_tap(config: dict[str, Any], catalog: dict[str, Any], workdir: Path) -> R
 def full_catalog(config: dict[str, Any], workdir: Path) -> dict[str, Any]:
     """The discovered catalog with the 31 streams selected (opt-in ones too).
 
-    The four conversation streams are measured apart, on a messaging-heavy account
-    (benchmarks/conversations.py).
+    The conversation streams are measured apart, on a messaging-heavy account
+    (benchmarks/conversations.py), and so are the Help Center, community and custom object
+    streams (benchmarks/help_center.py).
     """
     (workdir / "config.json").write_text(json.dumps(config))
     tap = [sys.executable, "-m", "tap_zendesk_objects"]
@@ -128,7 +135,7 @@ def full_catalog(config: dict[str, Any], workdir: Path) -> dict[str, Any]:
     for entry in catalog["streams"]:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == []:
-                metadata["metadata"]["selected"] = entry["stream"] not in CONVERSATIONS
+                metadata["metadata"]["selected"] = entry["stream"] not in LATER_STREAMS
     return catalog
 
 
@@ -227,6 +234,7 @@ def main(argv: list[str] | None = None) -> None:
         "--conversation-scale", type=float, default=0.3, help="section 5 (default 0.3)"
     )
     parser.add_argument("--skip-conversations", action="store_true")
+    parser.add_argument("--help-center-scale", type=float, default=1, help="section 6")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     python = platform.python_version()
@@ -280,6 +288,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         if not args.skip_conversations:
             figures["conversations"] = conversations(args.conversation_scale, workdir)
+        figures["help_center"] = help_center(args.help_center_scale, workdir)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
 

@@ -17,6 +17,7 @@ DEFAULT_INCREMENTAL_RATE = 10
 DEFAULT_USERS_EXPORT_RATE = 20
 DEFAULT_CONVERSATION_LOG_RATE = 100  # per minute, Zendesk's documented omnilog-index limit
 DEFAULT_SIDE_CONVERSATION_EVENTS_RATE = 600  # per 10 minutes, Zendesk's documented limit
+DEFAULT_HELP_CENTER_RATE = 200  # per minute: Help Center's budget is Support's number, apart
 DEFAULT_TIMEOUT_SECONDS = 120
 DEFAULT_EXPORT_PAGE_SIZE = 1000
 DEFAULT_RATINGS_LOOKBACK_DAYS = 30
@@ -190,6 +191,18 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
     th.Property(
+        "help_center_requests_per_minute",
+        th.IntegerType,
+        default=DEFAULT_HELP_CENTER_RATE,
+        title="Help Center requests per minute",
+        description=(
+            "Cap on Help Center and community requests per minute (the help_center_ and "
+            "community_ streams): Zendesk counts them apart from the Support API, with the "
+            "same per-minute number as the account's plan (Team 200, Growth/Professional "
+            "400, Enterprise 700)."
+        ),
+    ),
+    th.Property(
         "api_url",
         th.StringType,
         title="API base URL",
@@ -306,6 +319,7 @@ def check_config(config: Mapping[str, Any]) -> None:
         "users_export_requests_per_minute",
         "conversation_log_requests_per_minute",
         "side_conversation_events_requests_per_10_minutes",
+        "help_center_requests_per_minute",
         "request_timeout",
         "export_page_size",
     ):

@@ -145,6 +145,15 @@ class SharedListStream(ListStream):
         """Where this list's rows are kept for the run."""
         return self.tap.shared_reads
 
+    def shared_rows(self) -> list[dict]:
+        """Every row of this list for this run: read once, whoever asks first."""
+        rows = self.read_store().rows_read(self.records_key)
+        if rows is None:
+            for _ in self.request_records(None):
+                pass  # read, and kept
+            rows = self.read_store().rows_read(self.records_key) or []
+        return rows
+
     def request_records(self, context: Context | None) -> Iterator[dict]:
         """The rows already read this run, else the list, then kept."""
         store = self.read_store()

@@ -9,7 +9,9 @@ through public API (`Tap.state_writer`, `Stream.tap_state`, `Stream.stream_maps`
    per record; the tap writes an already projected record as a ready message dict, batched
    (`projection.py`, `record_lines.py`). It is the largest single saving of a sync.
 2. `Stream._write_schema_message` is called for derived streams (`derived.py`): the SDK
-   writes a SCHEMA only from `Stream.sync`, which derived streams never run.
+   writes a SCHEMA only from `Stream.sync`, which derived streams never run. It is also
+   overridden to write a stream's SCHEMA once per run: the SDK writes it at every
+   `Stream.sync`, once per parent context of a child stream (each custom object's fields).
 3. `Stream._write_activate_version_message` is called by full-table lists after a whole
    read (`families.py`): the SDK writes it before the first record, when a failed read
    would still retire the table's rows.
@@ -84,9 +86,19 @@ class StreamInternals:
         """
         super()._write_record_message(record)  # type: ignore[misc]
 
+    # Whether this run wrote the stream's SCHEMA already (see `_write_schema_message`).
+    schema_written = False
+
     def write_schema(self) -> None:
         """(2) The stream's SCHEMA message(s), one per stream map."""
-        self._write_schema_message()  # type: ignore[attr-defined]
+        self._write_schema_message()
+
+    def _write_schema_message(self) -> None:
+        """(2) Replaces the SDK's: the SCHEMA once per run, however many contexts are synced."""
+        if self.schema_written:
+            return
+        self.schema_written = True
+        super()._write_schema_message()  # type: ignore[misc]
 
     def write_activate_version(self) -> None:
         """(3) ACTIVATE_VERSION with the version this stream's records carried."""

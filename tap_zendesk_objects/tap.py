@@ -28,10 +28,15 @@ from tap_zendesk_objects.follow_ups import FollowUpStream
 from tap_zendesk_objects.idle_reads import IdleReads
 from tap_zendesk_objects.outcomes import raise_if_any_failed
 from tap_zendesk_objects.progress import RunStats
-from tap_zendesk_objects.rate_buckets import CORE_BUCKET, RATE_SETTINGS, RATE_WINDOWS
+from tap_zendesk_objects.rate_buckets import (
+    ACCOUNT_BUCKETS,
+    CORE_BUCKET,
+    RATE_SETTINGS,
+    RATE_WINDOWS,
+)
 from tap_zendesk_objects.record_lines import BatchingWriter
 from tap_zendesk_objects.sdk_internals import TapInternals
-from tap_zendesk_objects.streams import STREAM_TYPES
+from tap_zendesk_objects.streams import AUXILIARY_STREAM_TYPES, STREAM_TYPES
 from tap_zendesk_objects.throttle import RESERVE_SHARE, WINDOW_SECONDS, Throttle
 
 if TYPE_CHECKING:
@@ -96,6 +101,7 @@ class TapZendeskObjects(TapInternals, Tap):
         a stop signal.
         """
         self._throttles: dict[str, Throttle] = {}
+        self._auxiliary_streams: dict[str, Stream] = {}
         self.stop_signal: int | None = None
         self._stop_signal_at = 0.0
         self._clock = clock
@@ -178,6 +184,18 @@ class TapZendeskObjects(TapInternals, Tap):
         streams.clear()
         streams.update((stream.name, stream) for stream in ordered)
 
+    def stream_named(self, name: str) -> Any:
+        """A stream of the catalog, or one the tap reads only for others (made once).
+
+        Such an auxiliary stream (the Help Center's article index) is never in the catalog
+        and writes nothing: other streams take its rows as their parents.
+        """
+        if name in self.streams:
+            return self.streams[name]
+        if name not in self._auxiliary_streams:
+            self._auxiliary_streams[name] = AUXILIARY_STREAM_TYPES[name](tap=self)
+        return self._auxiliary_streams[name]
+
     def drain_follow_ups(self) -> None:
         """Read the tickets the per-ticket streams still have queued, once all else is done."""
         for stream in self.streams.values():
@@ -245,18 +263,19 @@ class TapZendeskObjects(TapInternals, Tap):
     def throttle_for(self, bucket: str) -> Throttle:
         """One pacing per rate bucket, shared by the streams that spend it.
 
-        Export requests count against the Core budget too, as Zendesk counts them; only the
-        Core budget keeps a reserve for the account's other integrations.
+        Export requests count against the Core budget too, as Zendesk counts them; Help
+        Center requests only against their own. Only the account's own budgets (Core, Help
+        Center) keep a reserve for the account's other integrations.
         """
         if bucket not in self._throttles:
             setting, default = RATE_SETTINGS[bucket]
             rate = int(self.config.get(setting) or default)
-            core = bucket == CORE_BUCKET
+            account = bucket in ACCOUNT_BUCKETS
             self._throttles[bucket] = Throttle(
                 rate,
                 window_seconds=RATE_WINDOWS.get(bucket, WINDOW_SECONDS),
-                reserve_share=RESERVE_SHARE if core else 0.0,
-                parent=None if core else self.throttle_for(CORE_BUCKET),
+                reserve_share=RESERVE_SHARE if account else 0.0,
+                parent=None if account else self.throttle_for(CORE_BUCKET),
                 clock=self._clock,
                 sleep=self.idle_reads.wait,  # queued per-ticket reads fill the wait
                 on_wait=functools.partial(self._log_wait, bucket),

@@ -24,6 +24,7 @@ FAST_RATES = {
     "users_export_requests_per_minute": 1_000_000,
     "conversation_log_requests_per_minute": 1_000_000,
     "side_conversation_events_requests_per_10_minutes": 1_000_000,
+    "help_center_requests_per_minute": 1_000_000,
 }
 
 

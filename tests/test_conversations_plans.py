@@ -16,6 +16,7 @@ import pytest
 from tests.emulator.account import Account
 from tests.emulator.conversation_account import CONVERSATION_STREAMS
 from tests.emulator.conversation_routes import log_requests
+from tests.emulator.help_center_account import HELP_CENTER_STREAMS
 from tests.emulator.server import Emulator
 from tests.singer import FAST_RATES, discover, run_tap, select
 
@@ -93,17 +94,20 @@ def test_a_404_for_one_ticket_skips_that_ticket_only(emulator, catalog, tmp_path
 
 
 def test_a_default_selection_makes_exactly_the_requests_it_made_before(emulator, catalog, tmp_path):
-    """The default selection with the four streams in the catalog (not selected) and without."""
+    """The default selection with the conversation, Help Center, community and custom object
+    streams in the catalog (not selected), and without them."""
     default = discover(tmp_path, emulator.config())  # as discovered: nothing selected by hand
     without = copy.deepcopy(default)
-    without["streams"] = [s for s in without["streams"] if s["stream"] not in CONVERSATIONS]
+    new_ones = CONVERSATIONS | set(HELP_CENTER_STREAMS)
+    without["streams"] = [s for s in without["streams"] if s["stream"] not in new_ones]
     counts = []
     for name, chosen in (("with", default), ("without", without)):
         emulator.reset_counts()
         (tmp_path / name).mkdir()
         result = run_tap(tmp_path / name, config_of(emulator), catalog=chosen)
         assert result.returncode == 0, result.stderr[-3000:]
-        assert not result.streams() & CONVERSATIONS
+        assert not result.streams() & new_ones
         counts.append(emulator.request_counts())
     assert counts[0] == counts[1]
-    assert not [path for path in counts[0] if "conversation" in path or "/guide/" in path]
+    new_paths = ("conversation", "/guide/", "/help_center/", "/community/", "custom_objects")
+    assert not [path for path in counts[0] if any(part in path for part in new_paths)]

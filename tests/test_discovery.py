@@ -11,6 +11,7 @@ import pytest
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tests.emulator.account import Account
 from tests.emulator.conversation_account import CONVERSATION_STREAMS
+from tests.emulator.help_center_account import HELP_CENTER_STREAMS
 from tests.emulator.server import Emulator
 from tests.singer import discover
 
@@ -28,8 +29,8 @@ MORE_STREAMS = {
     "sla_policies", "custom_statuses", "tags", "macros", "triggers", "automations", "views",
     "user_fields", "organization_fields", "custom_roles",
 }  # fmt: skip
-# Read per ticket for the tickets an export returned: no replication key of their own.
-STRING_IDS = set(CONVERSATION_STREAMS)
+# Ids Zendesk writes as text.
+STRING_IDS = set(CONVERSATION_STREAMS) | {"custom_object_records"}
 REPLICATION = {
     "tickets": ("INCREMENTAL", "generated_timestamp"),
     "ticket_events": ("INCREMENTAL", "timestamp"),
@@ -52,10 +53,23 @@ REPLICATION = {
     "side_conversation_events": ("INCREMENTAL", "created_at"),
     "conversation_log": ("FULL_TABLE", None),
     "side_conversations": ("FULL_TABLE", None),
+    **dict.fromkeys(set(HELP_CENTER_STREAMS), ("FULL_TABLE", None)),
+    "help_center_articles": ("INCREMENTAL", "updated_at"),
+    "custom_object_records": ("INCREMENTAL", "updated_at"),
 }
-OPT_IN = {"ticket_comments", "audit_logs"} | MORE_STREAMS | STRING_IDS
+OPT_IN = (
+    {"ticket_comments", "audit_logs"}
+    | MORE_STREAMS
+    | set(CONVERSATION_STREAMS)
+    | set(HELP_CENTER_STREAMS)
+)
 # Zendesk gives tags no id; a holiday's id is kept with its schedule's.
-KEYS = {"tags": ["name"], "schedule_holidays": ["schedule_id", "id"]}
+KEYS = {
+    "tags": ["name"],
+    "schedule_holidays": ["schedule_id", "id"],
+    "custom_objects": ["key"],
+    "custom_object_records": ["custom_object_key", "id"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +84,13 @@ def stream_metadata(entry):
 
 
 def test_discover_lists_every_collection(catalog):
-    assert set(catalog) == STREAMS | MORE_STREAMS | set(CONVERSATION_STREAMS)
+    assert set(catalog) == STREAMS | MORE_STREAMS | set(CONVERSATION_STREAMS) | set(
+        HELP_CENTER_STREAMS
+    )
     assert len(catalog) == len(STREAM_TYPES)
 
 
-@pytest.mark.parametrize("stream", sorted(MORE_STREAMS | set(CONVERSATION_STREAMS)))
+@pytest.mark.parametrize("stream", sorted(OPT_IN - STREAMS))
 def test_the_new_collections_have_a_key_and_received_at(catalog, stream):
     entry = catalog[stream]
     assert entry["key_properties"] == KEYS.get(stream, ["id"])
@@ -108,12 +124,12 @@ def test_default_selection_is_segments_without_comments_and_audit_logs(catalog):
         name for name, entry in catalog.items() if stream_metadata(entry).get("selected-by-default")
     }
     assert selected == STREAMS - OPT_IN
-    assert not selected & (MORE_STREAMS | set(CONVERSATION_STREAMS))
+    assert not selected & (OPT_IN - STREAMS)
 
 
 def test_ids_are_plain_integers_and_deletions_are_declared(catalog):
     for name, entry in catalog.items():
-        if name != "tags":
+        if name not in {"tags", "custom_objects"}:
             expected = "string" if name in STRING_IDS else "integer"
             assert expected in entry["schema"]["properties"]["id"]["type"], name
     for name in ("tickets", "users"):

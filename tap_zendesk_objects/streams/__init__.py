@@ -4,14 +4,35 @@ from __future__ import annotations
 
 from tap_zendesk_objects.streams.activities import ActivitiesStream
 from tap_zendesk_objects.streams.audit_logs import AuditLogsStream
+from tap_zendesk_objects.streams.community import (
+    CommunityPostCommentsStream,
+    CommunityPostCommentVotesStream,
+    CommunityPostsStream,
+    CommunityPostVotesStream,
+    CommunityTopicsStream,
+)
 from tap_zendesk_objects.streams.conversations import (
     ConversationLogStream,
     CsatSurveyResponsesStream,
+)
+from tap_zendesk_objects.streams.custom_objects import (
+    CustomObjectFieldsStream,
+    CustomObjectRecordsStream,
+    CustomObjectsStream,
 )
 from tap_zendesk_objects.streams.fields import (
     OrganizationFieldsStream,
     TicketFieldsStream,
     UserFieldsStream,
+)
+from tap_zendesk_objects.streams.help_center import (
+    ArticleIndex,
+    HelpCenterArticleCommentsStream,
+    HelpCenterArticleCommentVotesStream,
+    HelpCenterArticlesStream,
+    HelpCenterArticleVotesStream,
+    HelpCenterCategoriesStream,
+    HelpCenterSectionsStream,
 )
 from tap_zendesk_objects.streams.people import (
     GroupMembershipsStream,
@@ -92,6 +113,23 @@ STREAM_TYPES = (
     CsatSurveyResponsesStream,
     SideConversationEventsStream,
     SideConversationsStream,
+    # The Help Center, the community and custom objects, each opt-in.
+    HelpCenterCategoriesStream,
+    HelpCenterSectionsStream,
+    HelpCenterArticlesStream,
+    HelpCenterArticleCommentsStream,
+    HelpCenterArticleVotesStream,
+    HelpCenterArticleCommentVotesStream,
+    CommunityTopicsStream,
+    CommunityPostsStream,
+    CommunityPostCommentsStream,
+    CommunityPostVotesStream,
+    CommunityPostCommentVotesStream,
+    CustomObjectsStream,
+    CustomObjectFieldsStream,
+    CustomObjectRecordsStream,
 )
+# Streams read only for other streams' sake (their parents), never in the catalog.
+AUXILIARY_STREAM_TYPES = {ArticleIndex.name: ArticleIndex}
 
-__all__ = ["STREAM_TYPES"]
+__all__ = ["AUXILIARY_STREAM_TYPES", "STREAM_TYPES"]

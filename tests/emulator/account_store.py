@@ -98,7 +98,10 @@ class Store:
         ticket_forms, ticket_fields, user_fields, organization_fields,
         organization_memberships, group_memberships, ticket_skips, side_conversations,
         side_conversation_events; derived: ticket_comments (Comment children) and
-        attachments. (Conversation logs and survey responses: conversation_account.py.)
+        attachments; hc_categories, hc_sections, hc_articles, hc_article_comments,
+        hc_votes, community_topics, community_posts, community_post_comments,
+        custom_objects, custom_object_fields and one "custom_object_records:<key>" per
+        object. (Conversation logs and survey responses: conversation_account.py.)
         """
         with self.lock:
             if collection == "ticket_comments":

@@ -80,6 +80,7 @@ _SCOPE_PATHS = {
     "organizations:read": ("/api/v2/organizations", "/api/v2/incremental/organizations"),
     "satisfaction_ratings:read": ("/api/v2/satisfaction_ratings",),
     "auditlogs:read": ("/api/v2/audit_logs",),
+    "hc:read": ("/api/v2/help_center", "/api/v2/community"),
 }
 
 MISSING_SCOPE = {

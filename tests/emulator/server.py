@@ -8,8 +8,10 @@ This module runs the server and takes each request through the others, in order:
 (server_faults.py), authentication (server_auth.py), rate limits (server_rates.py), then the
 route: users/me and lists (server_lists.py, paged by server_paging.py), incremental exports
 (server_exports.py), the 15 further collections (more_routes.py), messaging conversation logs
-and updated CSAT (conversation_routes.py) and side conversations
-(side_conversation_routes.py), or a test's script (scripted.py).
+and updated CSAT (conversation_routes.py), side conversations (side_conversation_routes.py),
+the Help Center and community (help_center_routes.py, on a budget of their own instead of
+Core) and custom objects (custom_object_routes.py), or a test's script (scripted.py).
+Short per-item lists (comments, votes, fields) page by server_item_paging.py.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from urllib.parse import urlsplit
 
 from tests.emulator import (
     conversation_routes,
+    custom_object_routes,
+    help_center_routes,
     more_routes,
     server_exports,
     server_lists,
@@ -169,6 +173,8 @@ class Emulator:
         more_routes.register(self)
         conversation_routes.register(self)
         side_conversation_routes.register(self)
+        help_center_routes.register(self)
+        custom_object_routes.register(self)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Emulator:

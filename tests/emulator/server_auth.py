@@ -77,6 +77,10 @@ def authenticate(oauth: OAuthIssuer, authorization: str, path: str) -> None:
 
 
 def authorize_role(role: str, path: str) -> None:
-    """403 when an agent's credentials ask for an export or another admin-only path."""
-    if role == "agent" and (path.startswith("/api/v2/incremental/") or path in _ADMIN_ONLY):
+    """403 when an agent's credentials ask for an export or another admin-only path (agents
+    with read access to custom objects may export their records: the emulator's agent has)."""
+    export = path.startswith("/api/v2/incremental/") and not path.startswith(
+        "/api/v2/incremental/custom_objects/"
+    )
+    if role == "agent" and (export or path in _ADMIN_ONLY):
         raise HTTPError(403, FORBIDDEN)

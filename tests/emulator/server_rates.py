@@ -3,7 +3,8 @@
 Every request but the token endpoint's spends the account's Core budget; incremental exports
 spend their own budget too, and the users cursor export a third. Endpoints with a budget of
 their own add it with `add_bucket` (the conversation log's per minute, the side conversation
-event export's per 10 minutes). The headers always report the budgets; only with
+event export's per 10 minutes), besides Core or instead of it (Help Center requests, which
+Zendesk counts apart from Support's). The headers always report the budgets; only with
 `Emulator.rate_limits` on does an empty one refuse (429 with Retry-After). Limits and the
 clock are read from the emulator at every request, so tests may change them while it runs.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.emulator.oauth import TOKEN_PATH
 from tests.emulator.server_request import HTTPError
@@ -45,8 +46,21 @@ class Bucket:
         return max(0, limit - self.used - others), reset
 
 
-def limit_body(path: str) -> dict[str, str]:
-    """The body of a 429 for `path` (exports name their own budget)."""
+def limit_body(path: str) -> dict[str, Any]:
+    """The body of a 429 for `path` (exports name their own budget; the custom object
+    record export answers in JSON:API style, as its reference shows)."""
+    if path.startswith("/api/v2/incremental/custom_objects/"):
+        return {
+            "errors": [
+                {
+                    "code": "RateLimitExceeded",
+                    "status": "429",
+                    "title": "Too Many Requests",
+                    "detail": "Number of allowed incremental export API requests per minute "
+                    "exceeded",
+                }
+            ]
+        }
     if path.startswith("/api/v2/incremental/"):
         return {
             "error": "APIRateLimitExceeded",
@@ -71,20 +85,26 @@ class RateLimits:
         }
         # Budgets endpoints added: (which paths spend it, bucket, emulator attribute of its limit)
         self._added: list[tuple[Callable[[str], bool], Bucket, str]] = []
+        self._instead_of_core: set[str] = set()  # names of added budgets that replace Core
 
     def add_bucket(
         self,
         name: str,
-        header: str,
+        header: str | None,
         limit_attribute: str,
         spends: Callable[[str], bool],
         period: int = 60,
+        instead_of_core: bool = False,
     ) -> None:
-        """A budget of its own for the paths `spends` accepts (besides Core), its limit read
-        from the emulator's attribute `limit_attribute` per window of `period` seconds."""
+        """A budget of its own for the paths `spends` accepts (besides Core, or instead of it
+        with `instead_of_core`), its limit read from the emulator's attribute
+        `limit_attribute` per window of `period` seconds. `header` None reports it in the
+        account headers (X-Rate-Limit, ratelimit-*, rate-limit-*), as Core is reported."""
         bucket = Bucket(name, header, period)
         self._buckets[name] = bucket
         self._added.append((spends, bucket, limit_attribute))
+        if instead_of_core:
+            self._instead_of_core.add(name)
 
     def for_path(self, path: str) -> list[Bucket]:
         """The budgets a request for `path` spends."""
@@ -96,6 +116,8 @@ class RateLimits:
         elif path.startswith("/api/v2/incremental/"):
             buckets.append(self._buckets["incremental"])
         buckets += [bucket for spends, bucket, _ in self._added if spends(path)]
+        if any(b.name in self._instead_of_core for b in buckets):
+            buckets.remove(self._buckets["core"])
         return buckets
 
     def reset_windows(self) -> None:
