@@ -82,12 +82,19 @@ class StreamProgress:
         self.start: int | None = None  # the export's range, epoch seconds
         self.end = 0
         self.reached: int | None = None  # the last record's time read so far
-        self._reached_by_page: list[int] = []  # `reached` after each page
-        self.shares: list[int] = []  # every share a line showed, in order
+        self._reached_by_page: list[int] = []  # `reached` after each page of the range
+        self._range_began, self._range_waited = self.began, 0.0
+        self.shares: list[int] = []  # every share a line showed for the range, in order
 
     def cover(self, start: int, end: int) -> None:
-        """The read walks time from `start` to `end` (the moment it began)."""
+        """The read walks time from `start` to `end` (the moment it began).
+
+        An export read per parent (custom object records, per object) covers a new range
+        for each parent: its share and time left start again; its records add up.
+        """
         self.start, self.end = start, max(end, start)
+        self.reached, self._reached_by_page, self.shares = None, [], []
+        self._range_began, self._range_waited = self._clock(), self.waited
 
     def page(self, records: int, first: int | None = None, last: int | None = None) -> None:
         """A page was read: its record count, and its first and last records' times."""
@@ -133,20 +140,22 @@ class StreamProgress:
         long as the pages so far took when not waiting for their budget, and they go no
         faster than the budgets' windows allow.
         """
-        if self.start is None or self.reached is None or not self.pages:
+        read = len(self._reached_by_page)
+        if self.start is None or self.reached is None or not read:
             return None
         left = self.end - self.reached
         if left <= 0:
             return 0.0
-        half = self.pages // 2
+        half = read // 2
         since = self._reached_by_page[half - 1] if half else self.start
-        pages, covered = self.pages - half, self.reached - since
+        pages, covered = read - half, self.reached - since
         if covered <= 0:
-            pages, covered = self.pages, self.reached - self.start
+            pages, covered = read, self.reached - self.start
         if covered <= 0:
             return None
         pages_left = math.ceil(pages * left / covered)
-        working = max(now - self.began - self.waited, 0.0) / self.pages
+        waited = self.waited - self._range_waited
+        working = max(now - self._range_began - waited, 0.0) / read
         return self._time_for(pages_left, working)
 
     def line(self, now: float, *, done: bool = False) -> str:

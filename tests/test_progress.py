@@ -258,3 +258,22 @@ def test_without_a_budget_to_wait_for_the_time_left_is_the_pace_so_far():
     )
     progress.waited = 4.0  # half of it waiting for a budget: the pages take 1 s each
     assert progress.time_left(clock()) == pytest.approx(16.0)
+
+
+def test_an_export_read_per_parent_covers_a_range_per_parent(caplog):
+    clock = FakeClock(0.0)
+    logger = logging.getLogger("test-progress")
+    progress = StreamProgress("custom_object_records", clock, logger, lambda n, each: n * each)
+    with caplog.at_level(logging.INFO, logger="test-progress"):
+        progress.cover(0, 1_000)
+        progress.page(10, 0, 900)
+        progress.finish()
+        progress.cover(500, 1_500)  # the next object: its own range, from its own start
+        clock.sleep(60.0)
+        progress.page(5, 500, 750)  # a quarter in a minute: three pages of a minute left
+    assert [record.getMessage() for record in caplog.records] == [
+        "Progress 'custom_object_records': 100% of 1970-01-01T00:00:00Z .. "
+        "1970-01-01T00:16:40Z, 10 records",
+        "Progress 'custom_object_records': 25% of 1970-01-01T00:08:20Z .. "
+        "1970-01-01T00:25:00Z, 15 records, about 3 min left",
+    ]
