@@ -147,6 +147,7 @@ class OAuthClient(Credentials):
             self.refresh_tokens = RefreshTokenFile(path, str(config["refresh_token"]))
         self.authenticator = _CurrentToken(self)
         self.tokens_obtained = 0
+        self.token_requests = 0  # sent, answered or not (the run's request count)
         self._logger = logger
         self._clock = clock
         self._session = session or requests.Session()
@@ -208,6 +209,7 @@ class OAuthClient(Credentials):
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         """One token request; transient failures raise what the request loop retries."""
+        self.token_requests += 1
         try:
             response = self._session.post(
                 self.token_url,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_zendesk_objects.auth import Credentials
+    from tap_zendesk_objects.progress import StreamProgress
     from tap_zendesk_objects.tap import TapZendeskObjects
     from tap_zendesk_objects.throttle import Throttle
 
@@ -105,8 +107,11 @@ class ZendeskStream(
 
     @property
     def authenticator(self) -> AuthBase:
-        """Puts the credentials on each request, on every try (see build_prepared_request)."""
-        return self.credentials.authenticator
+        """Puts the credentials on each request, on every try (see build_prepared_request).
+
+        Each request it signs goes out next: the run counts them there.
+        """
+        return self.tap.run_stats.authenticator(self.credentials.authenticator)
 
     def build_prepared_request(self, *args: Any, **kwargs: Any) -> requests.PreparedRequest:
         """Prepare a request without credentials: the SDK adds them on each try (`_request`).
@@ -133,6 +138,11 @@ class ZendeskStream(
     def throttle(self) -> Throttle:
         """The pacing shared by every stream of this stream's rate bucket."""
         return self.tap.throttle_for(self.rate_bucket)
+
+    @cached_property
+    def progress(self) -> StreamProgress:
+        """The stream's read so far in this run, for its progress lines (progress.py)."""
+        return self.tap.run_stats.stream_progress(self.name, self.throttle.time_for)
 
     @property
     def rate_setting(self) -> str:
@@ -235,8 +245,13 @@ class ZendeskStream(
         for record in records:
             record["received_at"] = received_at
         fresh = self.new_records(records)
+        self.progress.page(len(fresh), *self.page_times(records))
         self.feed_follow_ups(fresh)
         return self.shape_page(fresh, body)
+
+    def page_times(self, records: list[dict]) -> tuple[int | None, int | None]:
+        """Hook: the times of a page's first and last records, for a read that walks time."""
+        return None, None
 
     def feed_follow_ups(self, records: list[dict]) -> None:
         """Hook: hand the page's records to the streams that read per ticket (exports)."""
@@ -264,6 +279,7 @@ class ZendeskStream(
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         """Records of every page; derived streams get their SCHEMA first."""
         self.skipped = False
+        progress = self.progress  # the read begins
         for derived in self.derived_streams:
             derived.begin()
         try:
@@ -271,6 +287,8 @@ class ZendeskStream(
         except PlanRestrictedError as exc:
             self.skipped = True
             self.warn_skipped(exc)
+        else:
+            progress.finish()
         for derived in self.derived_streams:
             derived.finish()
 

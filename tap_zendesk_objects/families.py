@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -229,6 +230,28 @@ class ExportStream(BookmarkedStream):
             )
         return super().gave_up(exc, message)
 
+    _first_start: int
+
+    def time_field(self) -> str:
+        """The record field holding the export's ordering time: its replication key."""
+        return self.replication_key or ""
+
+    def page_times(self, records: list[dict]) -> tuple[int | None, int | None]:
+        """The first and last records' times (None where unreadable): how far the read is."""
+        if not records:
+            return None, None
+        field = self.time_field()
+        return _epoch_or_none(records[0].get(field)), _epoch_or_none(records[-1].get(field))
+
+    def request_records(self, context: Context | None) -> Iterable[dict]:
+        """Every page's records, from a starting point fixed for this read.
+
+        The read walks time from there to now: its progress lines say how far it is.
+        """
+        self._first_start = self.export_start(context)
+        self.progress.cover(self._first_start, int(time.time()))
+        yield from super().request_records(context)
+
     def export_start(self, context: Context | None) -> int:
         """start_time: never inside the last minutes, which exports refuse.
 
@@ -279,7 +302,7 @@ class CursorExportStream(ExportStream):
 
     def first_page_params(self, context: Context | None) -> PageParams:
         """The starting point."""
-        return {"start_time": self.export_start(context)}
+        return {"start_time": self._first_start}
 
     def get_new_paginator(self) -> ExportCursorPaginator:
         """Follows after_cursor until end_of_stream."""
@@ -297,9 +320,12 @@ class TimeExportStream(ExportStream):
     # The record field holding the export's ordering time (epoch int or ISO string).
     export_time_field: ClassVar[str]
 
-    _first_start: int
     # The last page's last second, and the ids read in it.
     _boundary: tuple[int | None, set[Any]]
+
+    def time_field(self) -> str:
+        """`export_time_field`."""
+        return self.export_time_field
 
     def first_page_params(self, context: Context | None) -> PageParams:
         """The starting point."""
@@ -310,8 +336,7 @@ class TimeExportStream(ExportStream):
         return TimeExportPaginator(self._first_start)
 
     def request_records(self, context: Context | None) -> Iterable[dict]:
-        """Every page's records, from a starting point fixed for this read."""
-        self._first_start = self.export_start(context)
+        """Every page's records, with no boundary repeats yet."""
         self._boundary = (None, set())
         yield from super().request_records(context)
 
@@ -333,3 +358,11 @@ class TimeExportStream(ExportStream):
                 same |= boundary_ids
             self._boundary = (last_time, same)
         return fresh
+
+
+def _epoch_or_none(value: Any) -> int | None:
+    """Epoch seconds of a record's time, or None when it is not one (progress only)."""
+    try:
+        return to_epoch(value)
+    except (TypeError, ValueError, OverflowError):
+        return None

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 from singer_sdk.contrib.msgspec import MsgSpecWriter, enc_hook
-from singer_sdk.singerlib import StateMessage
+from singer_sdk.singerlib import RecordMessage, StateMessage
 from singer_sdk.singerlib.encoding.simple import Message
 
 # RECORD lines are written out once this many bytes are waiting.
@@ -35,6 +35,7 @@ class BatchingWriter(MsgSpecWriter):
         self._batch = bytearray()
         # True when messages were written (or queued) since the last STATE.
         self.owes_state = False
+        self.records_written = 0  # RECORD messages, either way (the run's closing line)
 
     def write_record(self, message: dict[str, Any]) -> None:
         """Queue one RECORD message, given as its dict (`type`, `stream`, `record`, ...)."""
@@ -42,6 +43,7 @@ class BatchingWriter(MsgSpecWriter):
         self._encoder.encode_into(message, line)
         line.extend(b"\n")
         self.owes_state = True
+        self.records_written += 1
         batch = self._batch
         batch += line
         if len(batch) >= BATCH_BYTES:
@@ -56,6 +58,8 @@ class BatchingWriter(MsgSpecWriter):
     def write_message(self, message: Message) -> None:
         """Queued records first, then the message: order on stdout is order of writing."""
         self.flush_records()
+        if isinstance(message, RecordMessage):  # a stream with maps: the SDK's own path
+            self.records_written += 1
         write_all(self.format_message(message))
         self.owes_state = not isinstance(message, StateMessage)
 

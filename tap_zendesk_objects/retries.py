@@ -112,6 +112,7 @@ class BackoffRetries:
     log: Callable[..., None]
     backoff_runtime: Callable[..., Generator[float, Any, None]]
     credentials: Any
+    progress: Any  # the stream's StreamProgress (progress.py)
     # Provided by FailureOutcomes (outcomes.py): what ends a request that kept failing, and
     # how a request changes before it is tried again (exports shrink their page).
     gave_up: Callable[[BaseException, str], ZendeskAPIError]
@@ -127,15 +128,19 @@ class BackoffRetries:
         """
         tap = self.tap
         throttle = self.throttle
+        stats, progress = tap.run_stats, self.progress
 
         def attempt(*args: Any, **kwargs: Any) -> requests.Response:
             tap.in_retry_wait = False
             tap.stop_if_asked()
-            throttle.wait(self.path)  # the endpoint: its own budgets pace it
+            with stats.budget_wait(progress):
+                throttle.wait(self.path)  # the endpoint: its own budgets pace it
             tap.stop_if_asked()
             try:
                 response = func(*args, **kwargs)
             except RetriableAPIError as exc:
+                if isinstance(exc, RateLimitedError):
+                    stats.rate_limited += 1
                 if exc.response is not None:
                     throttle.observe(exc.response.headers, self.path)
                 raise

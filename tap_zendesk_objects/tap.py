@@ -28,6 +28,7 @@ from tap_zendesk_objects.families import SharedReads
 from tap_zendesk_objects.follow_ups import FollowUpStream
 from tap_zendesk_objects.idle_reads import IdleReads
 from tap_zendesk_objects.outcomes import raise_if_any_failed
+from tap_zendesk_objects.progress import RunStats
 from tap_zendesk_objects.rate_buckets import (
     ACCOUNT_BUCKETS,
     CORE_BUCKET,
@@ -110,6 +111,8 @@ class TapZendeskObjects(TapInternals, Tap):
         self.stop_signal: int | None = None
         self._stop_signal_at = 0.0
         self._clock = clock
+        # Requests, 429s and budget waits of the run, and each stream's progress lines.
+        self.run_stats = RunStats(clock, self.logger)
         # True while the retry library sleeps before the next try of a request (a backoff
         # or Retry-After wait): a stop signal then ends the wait and the run at once.
         self.in_retry_wait = False
@@ -143,13 +146,20 @@ class TapZendeskObjects(TapInternals, Tap):
         """
         check_bookmarks_not_ahead(self)
         self.feeders_first()
+        succeeded = False
         try:
             with sync_gc():
                 check_admin(self, self.streams.values())
                 super().sync_all()
                 self.drain_follow_ups()
+            succeeded = not self.stream_failures
         finally:
             self.end_output()
+            self.run_stats.finish(
+                self.writer.records_written,
+                getattr(self.__dict__.get("credentials"), "token_requests", 0),
+                succeeded=succeeded,
+            )
         raise_if_any_failed(self.stream_failures)
 
     def run_sync_dry_run(

@@ -45,6 +45,8 @@ IN_FLIGHT_POLL_SECONDS = 0.05
 DEFAULT_RETRY_AFTER_SECONDS = 60.0
 # Longest wait a header may ask for (a garbled reset value must not stall a sync for hours).
 MAX_HEADER_WAIT_SECONDS = 900.0
+# `time_for` plays out at most this many requests, and scales beyond.
+MAX_SIMULATED_REQUESTS = 20_000
 
 # The account-wide budget's name among the budgets read from headers.
 ACCOUNT = "account"
@@ -265,6 +267,35 @@ class Throttle:
         """Seconds until a request of `endpoint` may start (0: now), counting nothing."""
         with self._lock:
             return max(self._delay(self._clock(), endpoint), 0.0)
+
+    def time_for(self, requests: int, seconds_each: float = 0.0) -> float:
+        """Seconds until `requests` more requests, one after another, could be done.
+
+        What this bucket's window and its parent's allow, from the requests they hold now,
+        each request taking `seconds_each`; nothing is counted. (The headers' allowances,
+        which last a window at most, are left out.) For the time left of a long read.
+        """
+        with self._lock:
+            now = self._clock()
+            windows: list[tuple[int, float, list[float]]] = []
+            bucket: Throttle | None = self
+            while bucket is not None:
+                since = now - bucket.window_seconds
+                held = [moment for moment in bucket._finished if moment > since]
+                windows.append((bucket.budget, bucket.window_seconds, held))
+                bucket = bucket.parent
+        simulated = min(requests, MAX_SIMULATED_REQUESTS)
+        moment = now
+        for _ in range(simulated):
+            start = moment
+            for budget, window, held in windows:
+                if len(held) >= budget:
+                    start = max(start, held[-budget] + window)
+            moment = start + seconds_each
+            for _budget, _window, held in windows:
+                held.append(moment)
+        taken = moment - now
+        return taken * requests / simulated if simulated else 0.0
 
     def done(self) -> None:
         """The request counted by the last `wait` finished (answered or failed): date it."""
