@@ -190,9 +190,9 @@ class RunStats:
     """The run's figures: requests, 429s, time waiting for budget windows, wall time.
 
     Requests are counted as they go out (`authenticator`: each try of each request, once
-    its credentials are on it) plus the OAuth token requests; waits are
-    the wall time of the throttles' waits, per-ticket reads done in them included (a wait
-    inside another, such as a per-ticket read's own, counts once).
+    its credentials are on it), plus the OAuth token requests. Waits are the wall time of
+    the throttles' waits, per-ticket reads done in them included (a wait inside another,
+    such as a per-ticket read's own, counts once).
     """
 
     def __init__(self, clock: Callable[[], float], logger: logging.Logger) -> None:
