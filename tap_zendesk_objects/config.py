@@ -203,6 +203,16 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
     th.Property(
+        "help_center_brand_urls",
+        th.ArrayType(th.StringType),
+        title="Other brands' Help Center URLs",
+        description=(
+            "Base URLs of other brands' Help Centers to read besides the default brand's "
+            "(e.g. `https://brand2.zendesk.com`, or a brand's host mapped domain). Each Help "
+            "Center and community record carries the `help_center_url` it came from."
+        ),
+    ),
+    th.Property(
         "api_url",
         th.StringType,
         title="API base URL",
@@ -255,6 +265,8 @@ CONFIG_SCHEMA = th.PropertiesList(
 ).to_dict()
 
 _SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# A base URL: scheme and host (and port), nothing after but an optional slash.
+BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?/?")
 
 
 def normalize_subdomain(value: str) -> str:
@@ -311,6 +323,16 @@ def check_config(config: Mapping[str, Any]) -> None:
         if config.get(key) is not None and not isinstance(config[key], str):
             msg = f"`{key}` must be text, not {type(config[key]).__name__}"
             raise ConfigError(msg)
+    brand_urls = config.get("help_center_brand_urls")
+    if brand_urls is not None and not (
+        isinstance(brand_urls, list)
+        and all(isinstance(url, str) and BASE_URL.fullmatch(url) for url in brand_urls)
+    ):
+        msg = (
+            "`help_center_brand_urls` must be a list of base URLs such as "
+            f"https://brand2.zendesk.com (no path), not {brand_urls!r}"
+        )
+        raise ConfigError(msg)
     auth_method(config)
     parse_start_date(config.get("start_date"))
     for key in (

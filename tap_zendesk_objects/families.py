@@ -145,19 +145,24 @@ class SharedListStream(ListStream):
         """Where this list's rows are kept for the run."""
         return self.tap.shared_reads
 
-    def shared_rows(self) -> list[dict]:
+    def shared_key(self, context: Context | None) -> str:
+        """Under what the rows of a read are kept (a list read for several hosts: one each)."""
+        return self.records_key
+
+    def shared_rows(self, context: Context | None = None) -> list[dict]:
         """Every row of this list for this run: read once, whoever asks first."""
-        rows = self.read_store().rows_read(self.records_key)
+        key = self.shared_key(context)
+        rows = self.read_store().rows_read(key)
         if rows is None:
-            for _ in self.request_records(None):
+            for _ in self.request_records(context):
                 pass  # read, and kept
-            rows = self.read_store().rows_read(self.records_key) or []
+            rows = self.read_store().rows_read(key) or []
         return rows
 
     def request_records(self, context: Context | None) -> Iterator[dict]:
         """The rows already read this run, else the list, then kept."""
         store = self.read_store()
-        rows = store.rows_read(self.records_key)
+        rows = store.rows_read(self.shared_key(context))
         if rows is not None:
             self.extracted_at = rows[0].get("received_at") if rows else None
             yield from (dict(row) for row in rows)
@@ -166,7 +171,7 @@ class SharedListStream(ListStream):
         for row in super().request_records(context):
             read.append(dict(row))
             yield row
-        store.offer_rows(self.records_key, read)  # reached only when the read was whole
+        store.offer_rows(self.shared_key(context), read)  # reached only when the read was whole
 
 
 class ExportStream(BookmarkedStream):

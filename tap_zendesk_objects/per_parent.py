@@ -30,7 +30,7 @@ LIST_PAGE_SIZE = 100
 class ParentSource(Protocol):
     """A stream whose rows, read once per run, are other streams' parents."""
 
-    def shared_rows(self) -> list[dict]:
+    def shared_rows(self, context: Context | None = None) -> list[dict]:
         """Every row of this run's read (read now if nobody read it yet)."""
 
 
@@ -66,10 +66,14 @@ class PerParentStream(ZendeskStream):
         """Zendesk's list pagination, in either envelope."""
         return ListCursorPaginator()
 
-    def parents(self) -> list[dict]:
-        """The parent rows of this run."""
+    def parents(self, context: Context | None) -> list[dict]:
+        """The parent rows of this run (of the Help Center `context` names, if any)."""
         source: ParentSource = self.tap.stream_named(self.parent_source)
-        return source.shared_rows()
+        return source.shared_rows(context)
+
+    def shared_key(self, context: Context | None) -> str:
+        """Under what the rows of a read are kept."""
+        return self.name
 
     def request_records(self, context: Context | None) -> Iterator[dict]:
         """Each parent's children, when they may have changed; parent ids on every row.
@@ -79,14 +83,15 @@ class PerParentStream(ZendeskStream):
         """
         store: SharedReads = self.tap.shared_reads
         shared = not self.signal_keys
-        if shared and (rows := store.rows_read(self.name)) is not None:
+        if shared and (rows := store.rows_read(self.shared_key(context))) is not None:
             yield from (dict(row) for row in rows)
             return
         read: list[dict] = []
         signals: dict[str, list] = self.stream_state.setdefault(SIGNALS_KEY, {})
-        for parent in self.parents():
-            child_context = {key: parent.get(field) for key, field in self.parent_keys.items()}
-            if any(value is None for value in child_context.values()):
+        for parent in self.parents(context):
+            ids = {key: parent.get(field) for key, field in self.parent_keys.items()}
+            child_context = {**(context or {}), **ids}
+            if any(value is None for value in ids.values()):
                 continue
             key = "/".join(str(value) for value in child_context.values())
             signal = [parent.get(field) or 0 for field in self.signal_keys]
@@ -102,13 +107,14 @@ class PerParentStream(ZendeskStream):
             else:
                 signals.pop(key, None)
         if shared:
-            store.offer_rows(self.name, read)  # reached only when the read was whole
+            store.offer_rows(self.shared_key(context), read)  # only when the read was whole
 
-    def shared_rows(self) -> list[dict]:
+    def shared_rows(self, context: Context | None = None) -> list[dict]:
         """The rows of this run, for the streams whose parents they are."""
-        rows = self.tap.shared_reads.rows_read(self.name)
+        key = self.shared_key(context)
+        rows = self.tap.shared_reads.rows_read(key)
         if rows is None:
-            for _ in self.request_records(None):
+            for _ in self.request_records(context):
                 pass  # read, and kept
-            rows = self.tap.shared_reads.rows_read(self.name) or []
+            rows = self.tap.shared_reads.rows_read(key) or []
         return rows

@@ -16,7 +16,16 @@ from tap_zendesk_objects.schemas.common import (
     strings,
 )
 
-_PAGE = [*strings("url", "html_url"), *CREATED_UPDATED, RECEIVED_AT]
+_PAGE = [
+    *strings("url", "html_url"),
+    *CREATED_UPDATED,
+    th.Property(
+        "help_center_url",
+        th.StringType,
+        description="The Help Center (brand) the record came from: its base URL.",
+    ),
+    RECEIVED_AT,
+]
 _ORDERED = [*strings("name", "description", "locale", "source_locale"), *integers("position")]
 
 HELP_CENTER_CATEGORIES = th.PropertiesList(ID, *_ORDERED, *booleans("outdated"), *_PAGE).to_dict()

@@ -14,7 +14,7 @@ from tap_zendesk_objects.schemas.help_center import (
     COMMUNITY_POSTS,
     COMMUNITY_TOPICS,
 )
-from tap_zendesk_objects.streams.help_center import HelpCenterList
+from tap_zendesk_objects.streams.help_center import BrandHelpCenters, HelpCenterList
 
 COMMUNITY = "The account has no community (Gather), or these credentials cannot read it."
 
@@ -39,7 +39,7 @@ class CommunityPostsStream(HelpCenterList, SharedListStream):
     plan_requirement = COMMUNITY
 
 
-class PostChildren(PerParentStream):
+class PostChildren(BrandHelpCenters, PerParentStream):
     """Children of every post, in the Help Center's budget."""
 
     parent_source = "community_posts"
@@ -67,7 +67,7 @@ class CommunityPostVotesStream(PostChildren):
     signal_keys = ("vote_count", "vote_sum")
 
 
-class CommunityPostCommentVotesStream(PerParentStream):
+class CommunityPostCommentVotesStream(BrandHelpCenters, PerParentStream):
     """The votes of the post comments whose vote count or sum changed."""
 
     name = "community_post_comment_votes"

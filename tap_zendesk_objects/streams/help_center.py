@@ -6,7 +6,8 @@ so reading every article's comments costs the Support sync nothing.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tap_zendesk_objects.families import ListStream, SharedListStream, TimeExportStream
 from tap_zendesk_objects.per_parent import PerParentStream
@@ -21,16 +22,74 @@ from tap_zendesk_objects.schemas.help_center import (
     HELP_CENTER_SECTIONS,
 )
 
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+# The column (and context key) naming the Help Center a record came from.
+HOST_KEY = "help_center_url"
 GUIDE = (
     "The account has no Help Center (Guide), or these credentials cannot read it "
     "(articles need an agent's or an admin's)."
 )
 
 
-class HelpCenterList(ListStream):
-    """A Help Center list, read in full each run, in the Help Center's budget (opt-in)."""
+class BrandHelpCenters:
+    """Mixin of the Help Center and community streams: the default brand's, and others'.
+
+    With `help_center_brand_urls` set, each stream reads every Help Center in turn (one
+    partition each: bookmarks and vote signals kept apart); every record carries the
+    `help_center_url` it came from.
+    """
+
+    url_base: str
+    config: Mapping[str, Any]
+    schema_key_set: frozenset[str]
+
+    def help_center_urls(self) -> list[str]:
+        """The default brand's base URL, then the other brands' configured."""
+        others = [url.rstrip("/") for url in self.config.get("help_center_brand_urls") or []]
+        return [self.url_base, *others]
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        """One read per Help Center when other brands' are configured; else the SDK's one."""
+        urls = self.help_center_urls()
+        return [{HOST_KEY: url} for url in urls] if len(urls) > 1 else None
+
+    def get_url(self, context: Context | None) -> str:
+        """The path on the Help Center the context names (the default brand's otherwise)."""
+        url: str = super().get_url(context)  # type: ignore[misc]
+        base = (context or {}).get(HOST_KEY)
+        return base + url[len(self.url_base) :] if base else url
+
+    def shared_key(self, context: Context | None) -> str:
+        """Rows read for one Help Center are kept apart from another's."""
+        key: str = super().shared_key(context)  # type: ignore[misc]
+        return f"{key}@{(context or {}).get(HOST_KEY) or self.url_base}"
+
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        """Each record with the Help Center it came from."""
+        url = (context or {}).get(HOST_KEY) or self.url_base
+        stamp = HOST_KEY in self.schema_key_set
+        for record in super().get_records(context):  # type: ignore[misc]
+            if stamp:
+                record[HOST_KEY] = url
+            yield record
+
+
+class HelpCenterList(BrandHelpCenters, ListStream):
+    """A Help Center list, read in full each run, in the Help Center's budget (opt-in).
+
+    Read for several Help Centers, no one read is the whole table: no ACTIVATE_VERSION then.
+    """
 
     rate_bucket = HELP_CENTER_BUCKET
+
+    @property
+    def activates_versions(self) -> bool:
+        """Only when one Help Center is read (see the class docstring)."""
+        return self.partitions is None and super().activates_versions
+
     selected_by_default = False
     plan_gated = True
     plan_requirement = GUIDE
@@ -54,7 +113,7 @@ class HelpCenterSectionsStream(HelpCenterList):
     schema = HELP_CENTER_SECTIONS
 
 
-class HelpCenterArticlesStream(TimeExportStream):
+class HelpCenterArticlesStream(BrandHelpCenters, TimeExportStream):
     """Articles whose metadata changed, from the incremental article export.
 
     Time-based: each page's `end_time` is the next `start_time`; the export documents no
@@ -74,7 +133,7 @@ class HelpCenterArticlesStream(TimeExportStream):
     plan_requirement = GUIDE
 
 
-class ArticleIndex(SharedListStream):
+class ArticleIndex(BrandHelpCenters, SharedListStream):
     """Every article, with its vote count and sum: the parents of comments and votes.
 
     The incremental export returns only the articles whose metadata changed, and Zendesk does
@@ -91,7 +150,7 @@ class ArticleIndex(SharedListStream):
     plan_requirement = GUIDE
 
 
-class ArticleChildren(PerParentStream):
+class ArticleChildren(BrandHelpCenters, PerParentStream):
     """Children of every article, in the Help Center's budget."""
 
     parent_source = "help_center_article_index"
@@ -119,7 +178,7 @@ class HelpCenterArticleVotesStream(ArticleChildren):
     signal_keys = ("vote_count", "vote_sum")
 
 
-class HelpCenterArticleCommentVotesStream(PerParentStream):
+class HelpCenterArticleCommentVotesStream(BrandHelpCenters, PerParentStream):
     """The votes of the article comments whose vote count or sum changed."""
 
     name = "help_center_article_comment_votes"
