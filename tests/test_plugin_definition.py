@@ -29,7 +29,9 @@ HUB_KEYS = {
     "capabilities", "metadata", "schema", "select", "maintenance_status", "domain_url",
     "keywords", "requires", "definition", "next_steps", "settings_preamble", "usage", "prereq",
 }  # fmt: skip
-MELTANO_KINDS = {"string", "integer", "decimal", "boolean", "date_iso8601", "options", "object"}
+MELTANO_KINDS = {
+    "string", "integer", "decimal", "boolean", "date_iso8601", "options", "object", "array",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

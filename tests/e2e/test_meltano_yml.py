@@ -14,7 +14,13 @@ from tests.emulator.oauth import CLIENT_SECRET
 from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN
 
 CONFIG = yaml.safe_load((REPO / "meltano.yml").read_text())
-KINDS = {"string": "string", "integer": "integer", "boolean": "boolean", "object": "object"}
+KINDS = {
+    "string": "string",
+    "integer": "integer",
+    "boolean": "boolean",
+    "object": "object",
+    "array": "array",
+}
 
 
 def tap_json(*args: str) -> Any:
