@@ -64,7 +64,13 @@ class CurrentUserRequest(ZendeskStream):
 
 def check_admin(tap: Tap, streams: Iterable[Stream]) -> None:
     """Raise ZendeskAPIError when selected exports need an admin and the credentials are not."""
-    exports = sorted(s.name for s in streams if isinstance(s, ExportStream) and s.selected)
+    exports = sorted(
+        s.name
+        for s in streams
+        if isinstance(s, ExportStream)
+        and s.admins_only
+        and (s.selected or s.has_selected_descendents)
+    )
     if not exports:
         return
     request = CurrentUserRequest(tap=tap)

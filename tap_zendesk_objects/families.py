@@ -178,6 +178,8 @@ class ExportStream(BookmarkedStream):
     """Common ground of Zendesk's incremental exports: their own rate bucket and page size."""
 
     rate_bucket = INCREMENTAL_BUCKET
+    # Zendesk serves most exports to admins only (checked before the run, admin_check.py).
+    admins_only: ClassVar[bool] = True
     is_sorted = True  # exports return records in timestamp order: state advances per page
     check_sorted = False
     export_params: ClassVar[PageParams] = {}

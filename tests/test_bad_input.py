@@ -239,6 +239,28 @@ def test_non_admin_credentials_stop_before_any_export_naming_the_role(emulator, 
     assert emulator.request_counts() == {"/api/v2/users/me": 1}, "checked before any stream"
 
 
+def test_exports_agents_may_read_need_no_admin(emulator, tmp_path):
+    """The Help Center's article export and the custom object record export allow agents."""
+    streams = {"help_center_articles", "custom_object_records"}
+    catalog = select(discover(tmp_path, base_config(emulator)), streams)
+    emulator.role = "agent"
+    emulator.reset_counts()
+    result = run_tap(tmp_path, base_config(emulator), catalog=catalog)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "/api/v2/users/me" not in emulator.request_counts()
+    assert result.streams() == streams
+
+
+def test_an_export_read_for_a_selected_stream_is_checked_too(emulator, tmp_path):
+    """conversation_log alone: the tickets export is read for it, and needs an admin."""
+    catalog = select(discover(tmp_path, base_config(emulator)), {"conversation_log"})
+    emulator.role = "agent"
+    emulator.reset_counts()
+    result = run_tap(tmp_path, base_config(emulator), catalog=catalog)
+    assert "tickets need an admin" in error_line(result)
+    assert emulator.request_counts() == {"/api/v2/users/me": 1}
+
+
 def test_lists_alone_need_no_admin_and_no_check(emulator, tmp_path):
     catalog = select(discover(tmp_path, base_config(emulator)), {"groups"})
     emulator.role = "agent"

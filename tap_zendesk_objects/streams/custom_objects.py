@@ -110,6 +110,7 @@ class CustomObjectRecordsStream(CursorExportStream):
     schema = CUSTOM_OBJECT_RECORDS
     parent_stream_type = CustomObjectsStream
     full_first_sync = True  # reference data, like users: read whole the first time
+    admins_only = False  # also agents allowed to read custom objects
     selected_by_default = False
     plan_gated = True
     plan_requirement = CUSTOM_OBJECTS_PLAN

@@ -127,6 +127,7 @@ class HelpCenterArticlesStream(BrandHelpCenters, TimeExportStream):
     export_time_field = "updated_at"
     schema = HELP_CENTER_ARTICLES
     rate_bucket = HELP_CENTER_BUCKET
+    admins_only = False  # agents may read it too
     full_first_sync = True  # a knowledge base is read whole, as the lists are
     selected_by_default = False
     plan_gated = True
