@@ -101,12 +101,27 @@ class TimeExportPaginator(ZendeskPaginator):
         body = payload(response)
         if "end_of_stream" in body:
             return not body["end_of_stream"]
-        end_time, count = body.get("end_time"), body.get("count")
-        return end_time is not None and int(end_time) > self._start_time and count != 0
+        end_time, count = page_end_time(body), body.get("count")
+        return end_time is not None and end_time > self._start_time and count != 0
 
     def get_next(self, response: requests.Response) -> PageParams | None:
         """The next start_time, always later than the current one."""
-        end_time = int(payload(response).get("end_time") or 0)
+        end_time = page_end_time(payload(response)) or 0
         end_time = max(end_time, self._start_time + 1)
         self._start_time = end_time
         return {"start_time": end_time}
+
+
+def page_end_time(body: dict[str, Any]) -> int | None:
+    """Where a time-based export's next page starts: `end_time`, else `next_page`'s start.
+
+    An export may send only the link (the Help Center's documents its `start_time`).
+    """
+    end_time = body.get("end_time")
+    if end_time is None:
+        query = dict(parse_qsl(urlsplit(str(body.get("next_page") or "")).query))
+        end_time = query.get("start_time")
+    try:
+        return int(end_time) if end_time is not None else None
+    except (TypeError, ValueError):
+        return None

@@ -94,17 +94,19 @@ class PerParentStream(ZendeskStream):
             if any(value is None for value in ids.values()):
                 continue
             key = "/".join(str(value) for value in child_context.values())
-            signal = [parent.get(field) or 0 for field in self.signal_keys]
-            if not shared and signals.get(key, [0] * len(signal)) == signal:
+            signal = [parent.get(field) for field in self.signal_keys]
+            if None in signal:  # no signal sent: nothing proves the children unchanged
+                signals.pop(key, None)
+            elif not shared and signals.get(key, [0] * len(signal)) == signal:
                 continue  # the signal proves these children unchanged
             for row in super().request_records(child_context):
                 row.update(child_context)
                 if shared:
                     read.append(dict(row))
                 yield row
-            if any(signal):
+            if None not in signal and any(signal):
                 signals[key] = signal
-            else:
+            elif not shared:
                 signals.pop(key, None)
         if shared:
             store.offer_rows(self.shared_key(context), read)  # only when the read was whole

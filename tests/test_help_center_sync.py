@@ -196,3 +196,28 @@ def test_an_account_without_the_feature_warns_and_the_rest_is_whole(
     warnings = [line for line in result.stderr.splitlines() if "skipped:" in line]
     assert warnings and all(prefix in line for line in warnings), warnings
     assert "Traceback" not in result.stderr
+
+
+def test_parents_without_vote_counts_have_their_votes_read(tmp_path):
+    """No signal sent (an article list without vote_count/vote_sum): nothing proves the
+    votes unchanged, so every article's votes are asked, every run."""
+    account = Account(scale=0.3, seed=13, now=int(time.time()) - 3600)
+    with Emulator(account) as emu:
+
+        def without_counts(body: bytes) -> bytes:
+            return body.replace(b'"vote_count"', b'"x_vote_count"').replace(
+                b'"vote_sum"', b'"x_vote_sum"'
+            )
+
+        emu.scripts.add(ARTICLE_LIST, rewrite=without_counts)
+        catalog = select(discover(tmp_path, emu.config()), {"help_center_article_votes"})
+        truth = account.help_center_truth(START_EPOCH)["help_center_article_votes"]
+        state = None
+        for _ in range(2):
+            emu.reset_counts()
+            result = run_tap(tmp_path, config_of(emu), catalog=catalog, state=state)
+            assert result.returncode == 0, result.stderr[-3000:]
+            asked = requests_under(emu.request_counts(), "/api/v2/help_center/articles/", "/votes")
+            assert len(asked) == len(account.records("hc_articles"))
+            assert set(keys_of(result, "help_center_article_votes")) == set(truth)
+            state = result.final_state

@@ -90,3 +90,14 @@ def test_lists_without_pagination_are_one_page():
     paginator = ListCursorPaginator()
     paginator.advance(page({"schedules": [{"id": 1}]}))
     assert paginator.finished
+
+
+def test_a_time_export_page_with_only_a_next_page_link_is_followed_by_it():
+    # The Help Center's article export documents `next_page` carrying the new start_time;
+    # a page without `end_time` must neither end the read nor crawl second by second.
+    paginator = TimeExportPaginator(1000)
+    link = "https://acme.zendesk.com/api/v2/help_center/incremental/articles.json?start_time=5000"
+    paginator.advance(page({"articles": [{}], "next_page": link, "count": 1}))
+    assert paginator.current_value == {"start_time": 5000} and not paginator.finished
+    paginator.advance(page({"articles": [], "next_page": None, "count": 0}))
+    assert paginator.finished
