@@ -83,3 +83,19 @@ def test_metric_sets_flatten_with_nulls_and_partial_durations():
     assert row["reply_time_in_minutes_business"] == 3
     assert row["reply_time_in_seconds_calendar"] == 60
     assert row["reopens"] == 0 and row["received_at"] == "now"
+
+
+def test_a_change_of_the_tickets_type_names_the_type_field():
+    # The export puts a changed field under its own name; for the ticket's `type` that key
+    # is `type`, beside `event_type`, which names the event.
+    shared = update_columns(UPDATE)
+    change = {"id": 3, "event_type": "Change", "via": "Web form", "type": "incident",
+              "previous_value": "question"}  # fmt: skip
+    row = event_row(shared, change)
+    assert (row["event_type"], row["field_name"]) == ("Change", "type")
+    assert (row["value"], row["previous_value"]) == ("incident", "question")
+    create = event_row(shared, {"id": 4, "event_type": "Create", "type": None})
+    assert (create["field_name"], create["value"]) == ("type", None)
+    # A child whose `type` names the event (no `event_type`) is not a field change of it.
+    status = event_row(shared, {"id": 5, "type": "Change", "status": "open"})
+    assert (status["field_name"], status["value"]) == ("status", "open")

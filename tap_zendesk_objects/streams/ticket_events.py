@@ -60,12 +60,18 @@ def update_columns(update: dict[str, Any]) -> dict[str, Any]:
 
 
 def changed_field(child: dict[str, Any]) -> tuple[str | None, Any]:
-    """The field a Create/Change child changed: under its own name, or `field_name`/`value`."""
+    """The field a Create/Change child changed: under its own name, or `field_name`/`value`.
+
+    A change of the ticket's `type` puts the field under `type`, a key that otherwise names
+    the event: it is the field when `event_type` names the event and no other key is left.
+    """
     if "field_name" in child:
         return child.get("field_name"), child.get("value")
     for key, value in child.items():
         if key not in CHILD_EVENT_KEYS:
             return key, value
+    if "type" in child and "event_type" in child:
+        return "type", child["type"]
     return None, None
 
 
