@@ -26,14 +26,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tap_zendesk_objects.config import (
+from tap_zendesk_objects.config.schema import (
     DEFAULT_CONVERSATION_LOG_RATE,
     DEFAULT_CORE_RATE,
     DEFAULT_INCREMENTAL_RATE,
     DEFAULT_SIDE_CONVERSATION_EVENTS_RATE,
     DEFAULT_USERS_EXPORT_RATE,
 )
-from tap_zendesk_objects.rate_buckets import (
+from tap_zendesk_objects.http.rate_buckets import (
     CONVERSATION_LOG_BUCKET,
     CORE_BUCKET,
     INCREMENTAL_BUCKET,
@@ -41,7 +41,7 @@ from tap_zendesk_objects.rate_buckets import (
     SIDE_CONVERSATION_EVENTS_BUCKET,
     USERS_EXPORT_BUCKET,
 )
-from tap_zendesk_objects.throttle import RESERVE_SHARE
+from tap_zendesk_objects.http.throttle import RESERVE_SHARE
 from tests.emulator.account import Account
 from tests.emulator.oauth import TOKEN_PATH
 from tests.emulator.server import Emulator

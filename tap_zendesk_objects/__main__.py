@@ -1,5 +1,5 @@
 """Allow `python -m tap_zendesk_objects`."""
 
-from tap_zendesk_objects.launch import main
+from tap_zendesk_objects.cli.launch import main
 
 main()

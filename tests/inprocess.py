@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from tap_zendesk_objects.http.throttle import Throttle
 from tap_zendesk_objects.tap import TapZendeskObjects
-from tap_zendesk_objects.throttle import Throttle
 
 
 class FakeClock:

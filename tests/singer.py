@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema.validators import validator_for
 
-from tap_zendesk_objects.masking import shows_secret
+from tap_zendesk_objects.auth.masking import shows_secret
 
 TAP = [sys.executable, "-m", "tap_zendesk_objects"]
 # The stderr of every tap run made through this module in this test session: the secret scan

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from tap_zendesk_objects.http.throttle import Throttle
 from tap_zendesk_objects.tap import TapZendeskObjects
-from tap_zendesk_objects.throttle import Throttle
 from tests.emulator.account import Account
 from tests.emulator.conversation_routes import log_requests
 from tests.emulator.server import Emulator

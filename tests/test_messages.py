@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tap_zendesk_objects.record_lines import write_all
+from tap_zendesk_objects.records.record_lines import write_all
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
 from tests.singer import FAST_RATES, discover, run_tap, select

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import tap_zendesk_objects.retries as retries
+import tap_zendesk_objects.http.retries as retries
 from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET

@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 import requests
 
-from tap_zendesk_objects.auth import OAuthClient
+from tap_zendesk_objects.auth.credentials import OAuthClient
+from tap_zendesk_objects.auth.masking import MASK, MaskingStream
+from tap_zendesk_objects.auth.refresh_tokens import RefreshTokenFile
 from tap_zendesk_objects.errors import ConfigError
-from tap_zendesk_objects.masking import MASK, MaskingStream
-from tap_zendesk_objects.refresh_tokens import RefreshTokenFile
 from tests.emulator.fixtures import FakeClock
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
 from tests.emulator.server import Emulator

@@ -8,7 +8,7 @@ import logging
 import pytest
 import requests
 
-from tap_zendesk_objects.pagination import (
+from tap_zendesk_objects.http.pagination import (
     ExportCursorPaginator,
     ListCursorPaginator,
     TimeExportPaginator,

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 import tap_zendesk_objects
-from tap_zendesk_objects import plugin_definition
-from tap_zendesk_objects.config import auth_method, check_config
+from tap_zendesk_objects.cli import plugin_definition
+from tap_zendesk_objects.config.schema import auth_method, check_config
 from tests.singer import discover
 
 REPO = Path(__file__).resolve().parents[1]
@@ -156,7 +156,7 @@ def test_check_reports_a_stale_meltano_yml(tmp_path, capsys):
 
 def test_printed_definition_is_the_committed_file():
     proc = subprocess.run(
-        [sys.executable, "-m", "tap_zendesk_objects.plugin_definition"],
+        [sys.executable, "-m", "tap_zendesk_objects.cli.plugin_definition"],
         cwd=REPO,
         capture_output=True,
         text=True,

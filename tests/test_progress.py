@@ -17,10 +17,14 @@ from typing import Any
 
 import pytest
 
-import tap_zendesk_objects.retries as retries
-from tap_zendesk_objects.progress import PROGRESS_INTERVAL_SECONDS, StreamProgress, duration_words
+import tap_zendesk_objects.http.retries as retries
+from tap_zendesk_objects.http.throttle import Throttle
+from tap_zendesk_objects.run.progress import (
+    PROGRESS_INTERVAL_SECONDS,
+    StreamProgress,
+    duration_words,
+)
 from tap_zendesk_objects.tap import TapZendeskObjects
-from tap_zendesk_objects.throttle import Throttle
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
 from tests.inprocess import FakeClock, sync_in_process

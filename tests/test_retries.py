@@ -16,10 +16,10 @@ import pytest
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
-import tap_zendesk_objects.retries as retries
+import tap_zendesk_objects.http.retries as retries
 from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.http.throttle import RateLimitedError, retry_after_seconds
 from tap_zendesk_objects.tap import TapZendeskObjects
-from tap_zendesk_objects.throttle import RateLimitedError, retry_after_seconds
 from tests.singer import FAST_RATES
 
 SAMPLE_CATALOG = Path(__file__).parents[1] / "catalog.sample.json"

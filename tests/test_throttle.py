@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from tap_zendesk_objects.responses import error_text, error_title
-from tap_zendesk_objects.tap import TapZendeskObjects
-from tap_zendesk_objects.throttle import (
+from tap_zendesk_objects.http.responses import error_text, error_title
+from tap_zendesk_objects.http.throttle import (
     Budget,
     Throttle,
     read_budgets,
 )
+from tap_zendesk_objects.tap import TapZendeskObjects
 
 
 class FakeClock:

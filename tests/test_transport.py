@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tap_zendesk_objects.transport import mount_whole_body_adapter
+from tap_zendesk_objects.http.transport import mount_whole_body_adapter
 from tests.emulator.server_auth import API_TOKEN, EMAIL
 
 TICKETS = "/api/v2/incremental/tickets/cursor"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tap_zendesk_objects.client import PlanRestrictedError
 from tap_zendesk_objects.custom_fields.definitions import Collection, FieldDef, parse_definitions
 from tap_zendesk_objects.errors import TapError
-from tap_zendesk_objects.families import ListStream, SharedReads
+from tap_zendesk_objects.streams.client import PlanRestrictedError
+from tap_zendesk_objects.streams.families import ListStream, SharedReads
 from tap_zendesk_objects.streams.fields import (
     OrganizationFieldDefinitions,
     TicketFieldDefinitions,

@@ -11,8 +11,8 @@ from tap_zendesk_objects.custom_fields.naming import prefixed
 from tap_zendesk_objects.custom_fields.values import column_kind, converter
 
 if TYPE_CHECKING:
-    from tap_zendesk_objects.client import ZendeskStream
     from tap_zendesk_objects.custom_fields.definitions import Collection
+    from tap_zendesk_objects.streams.client import ZendeskStream
 
 # Column name, the type its values usually already have (passed through as is), converter.
 Target = tuple[str, type | None, Callable[[Any], Any]]

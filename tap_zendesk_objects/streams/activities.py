@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tap_zendesk_objects.families import ListStream
-from tap_zendesk_objects.pagination import PageParams
+from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.schemas.activities import ACTIVITIES
+from tap_zendesk_objects.streams.families import ListStream
 from tap_zendesk_objects.timeutil import bookmark_epoch, format_time
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from tap_zendesk_objects.families import ListStream
-from tap_zendesk_objects.pagination import PageParams
+from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.schemas.audit_logs import AUDIT_LOGS
+from tap_zendesk_objects.streams.families import ListStream
 from tap_zendesk_objects.timeutil import format_time
 
 if TYPE_CHECKING:

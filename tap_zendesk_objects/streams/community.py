@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tap_zendesk_objects.families import SharedListStream
-from tap_zendesk_objects.per_parent import PerParentStream
-from tap_zendesk_objects.rate_buckets import HELP_CENTER_BUCKET
+from tap_zendesk_objects.http.rate_buckets import HELP_CENTER_BUCKET
 from tap_zendesk_objects.schemas.help_center import (
     COMMUNITY_POST_COMMENT_VOTES,
     COMMUNITY_POST_COMMENTS,
@@ -14,7 +12,9 @@ from tap_zendesk_objects.schemas.help_center import (
     COMMUNITY_POSTS,
     COMMUNITY_TOPICS,
 )
+from tap_zendesk_objects.streams.families import SharedListStream
 from tap_zendesk_objects.streams.help_center import BrandHelpCenters, HelpCenterList
+from tap_zendesk_objects.streams.per_parent import PerParentStream
 
 COMMUNITY = "The account has no community (Gather), or these credentials cannot read it."
 

@@ -7,11 +7,11 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tap_zendesk_objects.families import ListStream
-from tap_zendesk_objects.follow_ups import FollowUpStream
-from tap_zendesk_objects.pagination import PageParams
-from tap_zendesk_objects.rate_buckets import CONVERSATION_LOG_BUCKET
+from tap_zendesk_objects.http.pagination import PageParams
+from tap_zendesk_objects.http.rate_buckets import CONVERSATION_LOG_BUCKET
 from tap_zendesk_objects.schemas.conversations import CONVERSATION_LOG, CSAT_SURVEY_RESPONSES
+from tap_zendesk_objects.streams.families import ListStream
+from tap_zendesk_objects.streams.follow_ups import FollowUpStream
 from tap_zendesk_objects.streams.tickets import TicketsStream
 from tap_zendesk_objects.timeutil import bookmark_epoch, to_epoch
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tap_zendesk_objects.families import CursorExportStream, ListStream
-from tap_zendesk_objects.pagination import ExportCursorPaginator, PageParams
-from tap_zendesk_objects.responses import payload
+from tap_zendesk_objects.http.pagination import ExportCursorPaginator, PageParams
+from tap_zendesk_objects.http.responses import payload
 from tap_zendesk_objects.schemas.custom_objects import (
     CUSTOM_OBJECT_FIELDS,
     CUSTOM_OBJECT_RECORDS,
     CUSTOM_OBJECTS,
 )
+from tap_zendesk_objects.streams.families import CursorExportStream, ListStream
 
 if TYPE_CHECKING:
     import requests

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tap_zendesk_objects.families import ListStream, SharedListStream
 from tap_zendesk_objects.schemas.fields import CUSTOM_FIELD_DEFINITIONS, TICKET_FIELDS
+from tap_zendesk_objects.streams.families import ListStream, SharedListStream
 
 if TYPE_CHECKING:
-    from tap_zendesk_objects.families import SharedReads
+    from tap_zendesk_objects.streams.families import SharedReads
 
 
 class DefinitionListStream(SharedListStream):

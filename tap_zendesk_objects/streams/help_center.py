@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tap_zendesk_objects.families import ListStream, SharedListStream, TimeExportStream
-from tap_zendesk_objects.per_parent import PerParentStream
-from tap_zendesk_objects.rate_buckets import HELP_CENTER_BUCKET
+from tap_zendesk_objects.http.rate_buckets import HELP_CENTER_BUCKET
 from tap_zendesk_objects.schemas.help_center import (
     HELP_CENTER_ARTICLE_COMMENT_VOTES,
     HELP_CENTER_ARTICLE_COMMENTS,
@@ -21,6 +19,8 @@ from tap_zendesk_objects.schemas.help_center import (
     HELP_CENTER_CATEGORIES,
     HELP_CENTER_SECTIONS,
 )
+from tap_zendesk_objects.streams.families import ListStream, SharedListStream, TimeExportStream
+from tap_zendesk_objects.streams.per_parent import PerParentStream
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context

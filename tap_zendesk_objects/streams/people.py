@@ -6,10 +6,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from tap_zendesk_objects.custom_fields.mapping import apply_custom_columns
-from tap_zendesk_objects.derived import DerivedStream
-from tap_zendesk_objects.families import CursorExportStream, ListStream, TimeExportStream
-from tap_zendesk_objects.pagination import PageParams
-from tap_zendesk_objects.rate_buckets import USERS_EXPORT_BUCKET
+from tap_zendesk_objects.http.pagination import PageParams
+from tap_zendesk_objects.http.rate_buckets import USERS_EXPORT_BUCKET
 from tap_zendesk_objects.schemas.people import (
     GROUP_MEMBERSHIPS,
     GROUPS,
@@ -18,6 +16,8 @@ from tap_zendesk_objects.schemas.people import (
     USER_IDENTITIES,
     USERS,
 )
+from tap_zendesk_objects.streams.derived import DerivedStream
+from tap_zendesk_objects.streams.families import CursorExportStream, ListStream, TimeExportStream
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context

@@ -5,8 +5,8 @@ Zendesk offers no changed-since filter on these lists, so each is read in full e
 
 from __future__ import annotations
 
-from tap_zendesk_objects.families import ListStream
 from tap_zendesk_objects.schemas.rules import AUTOMATIONS, MACROS, SLA_POLICIES, TRIGGERS, VIEWS
+from tap_zendesk_objects.streams.families import ListStream
 
 
 class MacrosStream(ListStream):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from tap_zendesk_objects.config import DEFAULT_RATINGS_LOOKBACK_DAYS
-from tap_zendesk_objects.families import ListStream
-from tap_zendesk_objects.pagination import PageParams
+from tap_zendesk_objects.config.schema import DEFAULT_RATINGS_LOOKBACK_DAYS
+from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.schemas.satisfaction_ratings import SATISFACTION_RATINGS
+from tap_zendesk_objects.streams.families import ListStream
 from tap_zendesk_objects.timeutil import to_epoch
 
 if TYPE_CHECKING:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tap_zendesk_objects.families import ListStream, SharedListStream
 from tap_zendesk_objects.schemas.settings import (
     BRANDS,
     CUSTOM_ROLES,
@@ -17,6 +16,7 @@ from tap_zendesk_objects.schemas.settings import (
     SCHEDULES,
     TAGS,
 )
+from tap_zendesk_objects.streams.families import ListStream, SharedListStream
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from tap_zendesk_objects.families import TimeExportStream
-from tap_zendesk_objects.follow_ups import FollowUpStream
-from tap_zendesk_objects.pagination import PageParams
-from tap_zendesk_objects.rate_buckets import SIDE_CONVERSATION_EVENTS_BUCKET
+from tap_zendesk_objects.http.pagination import PageParams
+from tap_zendesk_objects.http.rate_buckets import SIDE_CONVERSATION_EVENTS_BUCKET
 from tap_zendesk_objects.schemas.side_conversations import (
     SIDE_CONVERSATION_EVENTS,
     SIDE_CONVERSATIONS,
 )
+from tap_zendesk_objects.streams.families import TimeExportStream
+from tap_zendesk_objects.streams.follow_ups import FollowUpStream
 from tap_zendesk_objects.streams.ticket_events import via_channel
 
 COLLABORATION = (

@@ -6,14 +6,14 @@ import json
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from tap_zendesk_objects.derived import DerivedStream
-from tap_zendesk_objects.families import TimeExportStream
-from tap_zendesk_objects.pagination import PageParams
+from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.schemas.ticket_events import (
     ATTACHMENTS,
     TICKET_COMMENTS,
     TICKET_EVENTS,
 )
+from tap_zendesk_objects.streams.derived import DerivedStream
+from tap_zendesk_objects.streams.families import TimeExportStream
 from tap_zendesk_objects.timeutil import epoch_to_iso, to_epoch
 
 COMMENT_EVENT_TYPES = frozenset({"Comment", "VoiceComment"})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tap_zendesk_objects.families import ListStream
 from tap_zendesk_objects.schemas.ticket_forms import TICKET_FORMS
+from tap_zendesk_objects.streams.families import ListStream
 
 
 class TicketFormsStream(ListStream):

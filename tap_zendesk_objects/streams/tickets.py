@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from tap_zendesk_objects.custom_fields.mapping import apply_custom_columns
-from tap_zendesk_objects.derived import DerivedStream
-from tap_zendesk_objects.families import CursorExportStream, TimeExportStream
-from tap_zendesk_objects.pagination import PageParams
+from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.schemas.tickets import TICKET_METRIC_EVENTS, TICKET_METRICS, TICKETS
+from tap_zendesk_objects.streams.derived import DerivedStream
+from tap_zendesk_objects.streams.families import CursorExportStream, TimeExportStream
 
 
 def flatten_metric_set(metric_set: dict[str, Any], received_at: str | None) -> dict[str, Any]:

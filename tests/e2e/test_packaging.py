@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 import tap_zendesk_objects
-from tap_zendesk_objects import plugin_definition
+from tap_zendesk_objects.cli import plugin_definition
 from tap_zendesk_objects.timeutil import to_epoch
 from tests.e2e.project import BIN, MELTANO, REPO, clean_environ, tap_env
 from tests.e2e.warehouse import DEFAULT_STREAMS, START_DATE
@@ -128,7 +128,7 @@ def test_wheel_holds_the_package_the_license_and_the_metadata(dist: Dist) -> Non
     assert sources, "no package files found"
     assert sources <= names, sorted(sources - names)
     assert license_text == (REPO / "LICENSE").read_text()
-    assert "tap-zendesk-objects = tap_zendesk_objects.launch:main" in entry_points
+    assert "tap-zendesk-objects = tap_zendesk_objects.cli.launch:main" in entry_points
     assert metadata["Version"] == version
     assert metadata["License-Expression"] == "Apache-2.0"
     assert metadata["Requires-Python"] == ">=3.11"

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from singer_sdk.pagination import BaseAPIPaginator
 
-from tap_zendesk_objects.responses import payload
+from tap_zendesk_objects.http.responses import payload
 
 PageParams = dict[str, Any]
 logger = logging.getLogger("tap-zendesk-objects")

@@ -1,6 +1,6 @@
 """The tap's Meltano plugin definition, generated from its own settings and streams.
 
-`python -m tap_zendesk_objects.plugin_definition` prints the definition in Meltano Hub's
+`python -m tap_zendesk_objects.cli.plugin_definition` prints the definition in Meltano Hub's
 format, for `meltano add --plugin-type extractor tap-zendesk-objects --from-ref FILE`.
 In a checkout, `--write` (scripts/plugin-definition) writes it to
 plugins/extractors/tap-zendesk-objects.yml and regenerates the extractor of meltano.yml from

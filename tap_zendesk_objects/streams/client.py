@@ -11,20 +11,12 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_zendesk_objects.api_warnings import log_api_warning
-from tap_zendesk_objects.config import base_url
-from tap_zendesk_objects.derived import DerivedStream
+from tap_zendesk_objects.config.schema import base_url
 from tap_zendesk_objects.errors import ZendeskAPIError
-from tap_zendesk_objects.outcomes import (
-    FailureOutcomes,
-    MalformedPageError,
-    StreamFailedError,
-    scopes_refused,
-)
-from tap_zendesk_objects.pagination import PageParams, ZendeskPaginator
-from tap_zendesk_objects.projection import SchemaProjection
-from tap_zendesk_objects.rate_buckets import CORE_BUCKET, RATE_SETTINGS
-from tap_zendesk_objects.responses import (
+from tap_zendesk_objects.http.api_warnings import log_api_warning
+from tap_zendesk_objects.http.pagination import PageParams, ZendeskPaginator
+from tap_zendesk_objects.http.rate_buckets import CORE_BUCKET, RATE_SETTINGS
+from tap_zendesk_objects.http.responses import (
     InvalidBodyError,
     error_text,
     error_title,
@@ -32,20 +24,28 @@ from tap_zendesk_objects.responses import (
     payload,
     release_body,
 )
-from tap_zendesk_objects.retries import BackoffRetries, TokenRejectedError, describe_prepared
+from tap_zendesk_objects.http.retries import BackoffRetries, TokenRejectedError, describe_prepared
+from tap_zendesk_objects.http.throttle import RateLimitedError
+from tap_zendesk_objects.http.transport import mount_whole_body_adapter
+from tap_zendesk_objects.records.projection import SchemaProjection
 from tap_zendesk_objects.sdk_internals import StreamInternals
-from tap_zendesk_objects.throttle import RateLimitedError
+from tap_zendesk_objects.streams.derived import DerivedStream
+from tap_zendesk_objects.streams.outcomes import (
+    FailureOutcomes,
+    MalformedPageError,
+    StreamFailedError,
+    scopes_refused,
+)
 from tap_zendesk_objects.timeutil import utc_now_iso
-from tap_zendesk_objects.transport import mount_whole_body_adapter
 
 if TYPE_CHECKING:
     from requests.auth import AuthBase
     from singer_sdk.helpers.types import Context
 
-    from tap_zendesk_objects.auth import Credentials
-    from tap_zendesk_objects.progress import StreamProgress
+    from tap_zendesk_objects.auth.credentials import Credentials
+    from tap_zendesk_objects.http.throttle import Throttle
+    from tap_zendesk_objects.run.progress import StreamProgress
     from tap_zendesk_objects.tap import TapZendeskObjects
-    from tap_zendesk_objects.throttle import Throttle
 
 # Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
 RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})

@@ -16,7 +16,7 @@ def main() -> None:
     """Run `tap-zendesk-objects` with the collector off outside the sync."""
     gc.disable()
     try:
-        from tap_zendesk_objects.cli import main as run_cli
+        from tap_zendesk_objects.cli.main import main as run_cli
 
         run_cli()
     finally:

@@ -22,18 +22,18 @@ import requests
 from singer_sdk.exceptions import RetriableAPIError
 
 from tap_zendesk_objects.errors import ZendeskAPIError
-from tap_zendesk_objects.responses import release_page
-from tap_zendesk_objects.throttle import (
+from tap_zendesk_objects.http.responses import release_page
+from tap_zendesk_objects.http.throttle import (
     DEFAULT_RETRY_AFTER_SECONDS,
     RateLimitedError,
     retry_after_seconds,
 )
-from tap_zendesk_objects.transport import failure_kind
+from tap_zendesk_objects.http.transport import failure_kind
 
 if TYPE_CHECKING:
     from backoff.types import Details
 
-    from tap_zendesk_objects.throttle import Throttle
+    from tap_zendesk_objects.http.throttle import Throttle
 
 
 # Transient failures (5xx, 409, resets, timeouts, cut-off or invalid bodies) of one request:

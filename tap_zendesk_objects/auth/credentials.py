@@ -25,7 +25,9 @@ from requests.auth import AuthBase
 from singer_sdk.authenticators import BasicAuthenticator, BearerTokenAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_zendesk_objects.config import (
+from tap_zendesk_objects.auth.masking import mask_secret
+from tap_zendesk_objects.auth.refresh_tokens import RefreshTokenFile, default_token_file
+from tap_zendesk_objects.config.schema import (
     API_TOKEN,
     CLIENT_CREDENTIALS,
     DEFAULT_OAUTH_SCOPE,
@@ -37,11 +39,9 @@ from tap_zendesk_objects.config import (
     base_url,
 )
 from tap_zendesk_objects.errors import ZendeskAPIError
-from tap_zendesk_objects.masking import mask_secret
-from tap_zendesk_objects.refresh_tokens import RefreshTokenFile, default_token_file
-from tap_zendesk_objects.responses import error_text
-from tap_zendesk_objects.throttle import RateLimitedError
-from tap_zendesk_objects.transport import failure_kind
+from tap_zendesk_objects.http.responses import error_text
+from tap_zendesk_objects.http.throttle import RateLimitedError
+from tap_zendesk_objects.http.transport import failure_kind
 
 TOKEN_PATH = "/oauth/tokens"  # noqa: S105 (a path, not a secret)
 TOKEN_REQUEST = f"POST {TOKEN_PATH}"

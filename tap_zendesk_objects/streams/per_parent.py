@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from tap_zendesk_objects.client import ZendeskStream
-from tap_zendesk_objects.families import SharedReads
-from tap_zendesk_objects.pages import list_page_problem
-from tap_zendesk_objects.pagination import ListCursorPaginator, PageParams
+from tap_zendesk_objects.http.pages import list_page_problem
+from tap_zendesk_objects.http.pagination import ListCursorPaginator, PageParams
+from tap_zendesk_objects.streams.client import ZendeskStream
+from tap_zendesk_objects.streams.families import SharedReads
 
 if TYPE_CHECKING:
     import requests

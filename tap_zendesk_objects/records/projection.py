@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 
-from tap_zendesk_objects.conformance import RowConformance
-from tap_zendesk_objects.record_lines import BatchingWriter
+from tap_zendesk_objects.records.conformance import RowConformance
+from tap_zendesk_objects.records.record_lines import BatchingWriter
 from tap_zendesk_objects.timeutil import utc_now_iso
 
 if TYPE_CHECKING:

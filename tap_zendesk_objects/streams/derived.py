@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from singer_sdk import Stream
 
-from tap_zendesk_objects.projection import SchemaProjection
+from tap_zendesk_objects.records.projection import SchemaProjection
 from tap_zendesk_objects.sdk_internals import StreamInternals
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-    from tap_zendesk_objects.client import ZendeskStream
+    from tap_zendesk_objects.streams.client import ZendeskStream
     from tap_zendesk_objects.tap import TapZendeskObjects
 
 

@@ -19,10 +19,10 @@ from typing import Any
 
 import click
 
-from tap_zendesk_objects.config import SECRET_SETTINGS, check_config
+from tap_zendesk_objects.auth.masking import MaskingStream
+from tap_zendesk_objects.cli.input_files import check_catalog_shape, check_state
+from tap_zendesk_objects.config.schema import SECRET_SETTINGS, check_config
 from tap_zendesk_objects.errors import InputFileError, TapError
-from tap_zendesk_objects.input_files import check_catalog_shape, check_state
-from tap_zendesk_objects.masking import MaskingStream
 
 PROGRAM = "tap-zendesk-objects"
 ENV_PREFIX = "TAP_ZENDESK_OBJECTS_"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tap_zendesk_objects.config import (
+from tap_zendesk_objects.config.schema import (
     DEFAULT_CONVERSATION_LOG_RATE,
     DEFAULT_CORE_RATE,
     DEFAULT_HELP_CENTER_RATE,

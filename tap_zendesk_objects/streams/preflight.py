@@ -15,10 +15,10 @@ import requests
 from singer_sdk import Stream, Tap
 from singer_sdk.pagination import SinglePagePaginator
 
-from tap_zendesk_objects.client import ZendeskStream, describe_request
 from tap_zendesk_objects.errors import ZendeskAPIError
-from tap_zendesk_objects.families import ExportStream
-from tap_zendesk_objects.responses import error_text, payload
+from tap_zendesk_objects.http.responses import error_text, payload
+from tap_zendesk_objects.streams.client import ZendeskStream, describe_request
+from tap_zendesk_objects.streams.families import ExportStream
 
 
 class CurrentUserRequest(ZendeskStream):

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from singer_sdk.exceptions import RetriableAPIError
 
 from tap_zendesk_objects.errors import TapError, ZendeskAPIError
-from tap_zendesk_objects.pages import collection_problem
-from tap_zendesk_objects.responses import missing_scopes
+from tap_zendesk_objects.http.pages import collection_problem
+from tap_zendesk_objects.http.responses import missing_scopes
 
 if TYPE_CHECKING:
     import requests

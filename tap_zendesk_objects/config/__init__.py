@@ -1,0 +1,1 @@
+"""Settings: the JSON schema of the config, its defaults, and the checks of a config."""

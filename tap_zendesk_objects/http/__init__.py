@@ -1,0 +1,1 @@
+"""Talking to Zendesk: transport, responses, retries, pacing and pagination of requests."""

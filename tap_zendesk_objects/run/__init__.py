@@ -1,0 +1,1 @@
+"""What one run shares: the run context streams use, progress figures, idle-time reads."""
