@@ -19,7 +19,8 @@ from singer_sdk.singerlib import StateMessage
 
 from tap_zendesk_objects import __version__
 from tap_zendesk_objects.auth.credentials import Credentials, credentials_for
-from tap_zendesk_objects.config.schema import CONFIG_SCHEMA, check_config
+from tap_zendesk_objects.config.checks import check_config
+from tap_zendesk_objects.config.schema import CONFIG_SCHEMA
 from tap_zendesk_objects.custom_fields.registry import CustomFieldRegistry
 from tap_zendesk_objects.errors import ConfigError
 from tap_zendesk_objects.http.rate_buckets import (
@@ -34,11 +35,10 @@ from tap_zendesk_objects.run.idle_reads import IdleReads
 from tap_zendesk_objects.run.progress import RunStats
 from tap_zendesk_objects.sdk_internals import TapInternals
 from tap_zendesk_objects.streams import AUXILIARY_STREAM_TYPES, STREAM_TYPES
-from tap_zendesk_objects.streams.bookmark_checks import check_bookmarks_not_ahead
 from tap_zendesk_objects.streams.families import SharedReads
 from tap_zendesk_objects.streams.follow_ups import FollowUpStream
 from tap_zendesk_objects.streams.outcomes import raise_if_any_failed
-from tap_zendesk_objects.streams.preflight import check_admin
+from tap_zendesk_objects.streams.preflight import check_admin, check_bookmarks_not_ahead
 
 if TYPE_CHECKING:
     from collections.abc import Callable

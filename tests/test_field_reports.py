@@ -12,7 +12,7 @@ import time
 import pytest
 
 import tap_zendesk_objects.http.retries as retries
-from tap_zendesk_objects.streams.outcomes import StreamFailedError
+from tap_zendesk_objects.errors import StreamFailedError
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tap_zendesk_objects.timeutil import epoch_to_iso
 from tests.emulator.scripted import delete_group

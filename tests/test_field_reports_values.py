@@ -13,8 +13,8 @@ import json
 import pytest
 
 import tap_zendesk_objects.http.retries as retries
+from tap_zendesk_objects.errors import StreamFailedError
 from tap_zendesk_objects.http.page_size import AdaptivePageSize
-from tap_zendesk_objects.streams.outcomes import StreamFailedError
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.emulator.scripted import per_page_above, set_child_value, set_value
 from tests.emulator.server import Emulator

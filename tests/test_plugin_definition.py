@@ -16,7 +16,7 @@ import yaml
 
 import tap_zendesk_objects
 from tap_zendesk_objects.cli import plugin_definition
-from tap_zendesk_objects.config.schema import auth_method, check_config
+from tap_zendesk_objects.config.checks import auth_method, check_config
 from tests.singer import discover
 
 REPO = Path(__file__).resolve().parents[1]

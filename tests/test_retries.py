@@ -17,8 +17,8 @@ import requests
 from singer_sdk.exceptions import RetriableAPIError
 
 import tap_zendesk_objects.http.retries as retries
-from tap_zendesk_objects.errors import ZendeskAPIError
-from tap_zendesk_objects.http.throttle import RateLimitedError, retry_after_seconds
+from tap_zendesk_objects.errors import RateLimitedError, ZendeskAPIError
+from tap_zendesk_objects.http.throttle import retry_after_seconds
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.singer import FAST_RATES
 

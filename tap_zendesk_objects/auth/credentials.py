@@ -27,6 +27,7 @@ from singer_sdk.exceptions import RetriableAPIError
 
 from tap_zendesk_objects.auth.masking import mask_secret
 from tap_zendesk_objects.auth.refresh_tokens import RefreshTokenFile, default_token_file
+from tap_zendesk_objects.config.checks import auth_method, base_url
 from tap_zendesk_objects.config.schema import (
     API_TOKEN,
     CLIENT_CREDENTIALS,
@@ -35,12 +36,9 @@ from tap_zendesk_objects.config.schema import (
     DEFAULT_TOKEN_LIFETIME_SECONDS,
     REFRESH_GRANT,
     STATIC_TOKEN,
-    auth_method,
-    base_url,
 )
-from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.errors import RateLimitedError, ZendeskAPIError
 from tap_zendesk_objects.http.responses import error_text
-from tap_zendesk_objects.http.throttle import RateLimitedError
 from tap_zendesk_objects.http.transport import failure_kind
 
 TOKEN_PATH = "/oauth/tokens"  # noqa: S105 (a path, not a secret)

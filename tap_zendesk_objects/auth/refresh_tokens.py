@@ -24,7 +24,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: no lock, one run at a time
     fcntl = None  # type: ignore[assignment]
 
-from tap_zendesk_objects.config.schema import normalize_subdomain
+from tap_zendesk_objects.config.checks import normalize_subdomain
 from tap_zendesk_objects.errors import ConfigError
 
 APP_FOLDER = "tap-zendesk-objects"

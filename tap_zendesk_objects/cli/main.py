@@ -21,7 +21,8 @@ import click
 
 from tap_zendesk_objects.auth.masking import MaskingStream
 from tap_zendesk_objects.cli.input_files import check_catalog_shape, check_state
-from tap_zendesk_objects.config.schema import SECRET_SETTINGS, check_config
+from tap_zendesk_objects.config.checks import check_config
+from tap_zendesk_objects.config.schema import SECRET_SETTINGS
 from tap_zendesk_objects.errors import InputFileError, TapError
 
 PROGRAM = "tap-zendesk-objects"

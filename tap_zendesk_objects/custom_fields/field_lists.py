@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tap_zendesk_objects.custom_fields.definitions import Collection, FieldDef, parse_definitions
-from tap_zendesk_objects.errors import TapError
-from tap_zendesk_objects.streams.client import PlanRestrictedError
+from tap_zendesk_objects.errors import PlanRestrictedError, TapError
 from tap_zendesk_objects.streams.families import ListStream, SharedReads
 from tap_zendesk_objects.streams.fields import (
     OrganizationFieldDefinitions,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from tap_zendesk_objects.config.schema import CREDENTIAL_SETTINGS, check_config
+from tap_zendesk_objects.config.checks import check_config
+from tap_zendesk_objects.config.schema import CREDENTIAL_SETTINGS
 from tap_zendesk_objects.custom_fields.columns import discovered_columns
 from tap_zendesk_objects.custom_fields.definitions import COLLECTIONS
 from tap_zendesk_objects.custom_fields.field_lists import FieldLists

@@ -1,23 +1,23 @@
-"""Decoding Zendesk responses once, and reading Zendesk's error bodies."""
+"""Decoding Zendesk responses once, reading Zendesk's error bodies, and its API warnings."""
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 import requests
+
+from tap_zendesk_objects.errors import InvalidBodyError
 
 _CACHE_ATTRIBUTE = "_zendesk_payload"
 # A NUL character as JSON writes it: PostgreSQL refuses NUL in text, so none is passed on.
 _ESCAPED_NUL = b"\\u0000"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MISSING_SCOPES = re.compile(r"missing the following required scopes?:\s*(.+)", re.IGNORECASE)
-
-
-class InvalidBodyError(ValueError):
-    """The body is not the JSON object Zendesk sends (truncated, HTML from a proxy...)."""
 
 
 def payload(response: requests.Response) -> dict[str, Any]:
@@ -141,3 +141,24 @@ def missing_scopes(detail: str) -> str | None:
     """The OAuth scopes a 403 says the token lacks (`read`), or None."""
     match = _MISSING_SCOPES.search(detail)
     return match.group(1).strip().rstrip(".") if match else None
+
+
+# Zendesk's deprecation warnings (`x-zendesk-api-warn`), logged once per endpoint per run.
+API_WARN_HEADER = "x-zendesk-api-warn"
+MAX_WARNING_CHARS = 300
+
+
+def log_api_warning(seen: set[str], logger: logging.Logger, response: requests.Response) -> None:
+    """Log the response's API warning, unless this endpoint's is in `seen` (this run's)."""
+    text = response.headers.get(API_WARN_HEADER)  # requests' headers ignore letter case
+    if not text:
+        return
+    method = response.request.method if response.request is not None else "GET"
+    endpoint = f"{method} {urlsplit(str(response.url)).path}"
+    if endpoint in seen:
+        return
+    seen.add(endpoint)
+    text = " ".join(str(text).split())
+    if len(text) > MAX_WARNING_CHARS:
+        text = text[: MAX_WARNING_CHARS - 3] + "..."
+    logger.warning("Zendesk warns about %s: %s (logged once per endpoint)", endpoint, text)

@@ -21,13 +21,9 @@ import backoff
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.errors import RateLimitedError, TokenRejectedError, ZendeskAPIError
 from tap_zendesk_objects.http.responses import release_page
-from tap_zendesk_objects.http.throttle import (
-    DEFAULT_RETRY_AFTER_SECONDS,
-    RateLimitedError,
-    retry_after_seconds,
-)
+from tap_zendesk_objects.http.throttle import DEFAULT_RETRY_AFTER_SECONDS, retry_after_seconds
 from tap_zendesk_objects.http.transport import failure_kind
 
 if TYPE_CHECKING:
@@ -73,15 +69,10 @@ def named_wait(exc: BaseException) -> float | None:
 
 def rate_limit_wait(exc: BaseException) -> float:
     """A 429's wait: its Retry-After, else a minute."""
-    return getattr(exc, "retry_after", DEFAULT_RETRY_AFTER_SECONDS)
-
-
-class TokenRejectedError(ZendeskAPIError):
-    """A 401 to a token that can be replaced: the request is replayed once with a new one."""
-
-    def __init__(self, message: str, response: requests.Response) -> None:
-        super().__init__(message)
-        self.response = response
+    response = getattr(exc, "response", None)
+    if response is None:
+        return DEFAULT_RETRY_AFTER_SECONDS
+    return retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
 
 
 def describe_prepared(request: requests.PreparedRequest | None, url: str | None = None) -> str:

@@ -22,9 +22,6 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import requests
-from singer_sdk.exceptions import RetriableAPIError
-
 # This share of the account's Core budget is left to its other integrations.
 RESERVE_SHARE = 0.05
 # Zendesk's account budget is per minute: the window of a bucket unless it names another, and
@@ -144,14 +141,6 @@ def retry_after_seconds(headers: Mapping[str, str], default: float) -> float:
             return default
         seconds = when.timestamp() - time.time()
     return max(seconds, 0.0)
-
-
-class RateLimitedError(RetriableAPIError):
-    """A 429: wait Retry-After, then try again."""
-
-    def __init__(self, message: str, response: requests.Response) -> None:
-        super().__init__(message, response)
-        self.retry_after = retry_after_seconds(response.headers, DEFAULT_RETRY_AFTER_SECONDS)
 
 
 class _Allowance:

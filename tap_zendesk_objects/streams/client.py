@@ -11,29 +11,34 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_zendesk_objects.config.schema import base_url
-from tap_zendesk_objects.errors import ZendeskAPIError
-from tap_zendesk_objects.http.api_warnings import log_api_warning
+from tap_zendesk_objects.config.checks import base_url
+from tap_zendesk_objects.errors import (
+    InvalidBodyError,
+    MalformedPageError,
+    PlanRestrictedError,
+    RateLimitedError,
+    StreamFailedError,
+    TokenRejectedError,
+    TooRecentStartError,
+    ZendeskAPIError,
+)
 from tap_zendesk_objects.http.pagination import PageParams, ZendeskPaginator
 from tap_zendesk_objects.http.rate_buckets import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.http.responses import (
-    InvalidBodyError,
     error_text,
     error_title,
+    log_api_warning,
     missing_scopes,
     payload,
     release_body,
 )
-from tap_zendesk_objects.http.retries import BackoffRetries, TokenRejectedError, describe_prepared
-from tap_zendesk_objects.http.throttle import RateLimitedError
+from tap_zendesk_objects.http.retries import BackoffRetries, describe_prepared
 from tap_zendesk_objects.http.transport import mount_whole_body_adapter
 from tap_zendesk_objects.records.projection import SchemaProjection
 from tap_zendesk_objects.sdk_internals import StreamInternals
 from tap_zendesk_objects.streams.derived import DerivedStream
 from tap_zendesk_objects.streams.outcomes import (
     FailureOutcomes,
-    MalformedPageError,
-    StreamFailedError,
     scopes_refused,
 )
 from tap_zendesk_objects.timeutil import utc_now_iso
@@ -49,18 +54,6 @@ if TYPE_CHECKING:
 
 # Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
 RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
-
-
-class PlanRestrictedError(ZendeskAPIError):
-    """403/404 on an endpoint that only some Zendesk plans have."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class TooRecentStartError(ZendeskAPIError):
-    """422: an export was asked for data from the last minute, which Zendesk withholds."""
 
 
 def describe_request(response: requests.Response) -> str:

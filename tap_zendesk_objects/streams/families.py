@@ -9,20 +9,20 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tap_zendesk_objects.config.schema import DEFAULT_EXPORT_PAGE_SIZE, parse_start_date
-from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.config.checks import parse_start_date
+from tap_zendesk_objects.config.schema import DEFAULT_EXPORT_PAGE_SIZE
+from tap_zendesk_objects.errors import StreamFailedError, TooRecentStartError, ZendeskAPIError
 from tap_zendesk_objects.http.page_size import AdaptivePageSize, is_timeout, set_per_page
-from tap_zendesk_objects.http.pages import list_page_problem
 from tap_zendesk_objects.http.pagination import (
     ExportCursorPaginator,
     ListCursorPaginator,
     PageParams,
     TimeExportPaginator,
+    list_page_problem,
 )
 from tap_zendesk_objects.http.rate_buckets import INCREMENTAL_BUCKET
-from tap_zendesk_objects.streams.client import TooRecentStartError, ZendeskStream
+from tap_zendesk_objects.streams.client import ZendeskStream
 from tap_zendesk_objects.streams.follow_ups import FollowUpStream
-from tap_zendesk_objects.streams.outcomes import StreamFailedError
 from tap_zendesk_objects.timeutil import bookmark_epoch, latest_export_start, to_epoch
 
 if TYPE_CHECKING:

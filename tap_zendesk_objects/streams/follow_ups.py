@@ -20,10 +20,9 @@ import logging
 from collections import deque
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tap_zendesk_objects.http.pages import list_page_problem
-from tap_zendesk_objects.http.pagination import ListCursorPaginator
-from tap_zendesk_objects.streams.client import PlanRestrictedError, ZendeskStream
-from tap_zendesk_objects.streams.outcomes import StreamFailedError
+from tap_zendesk_objects.errors import PlanRestrictedError, StreamFailedError
+from tap_zendesk_objects.http.pagination import ListCursorPaginator, list_page_problem
+from tap_zendesk_objects.streams.client import ZendeskStream
 from tap_zendesk_objects.timeutil import bookmark_epoch, to_epoch
 
 if TYPE_CHECKING:

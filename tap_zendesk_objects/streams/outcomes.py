@@ -16,10 +16,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from singer_sdk.exceptions import RetriableAPIError
-
-from tap_zendesk_objects.errors import TapError, ZendeskAPIError
-from tap_zendesk_objects.http.pages import collection_problem
+from tap_zendesk_objects.errors import (
+    MalformedPageError,
+    StreamFailedError,
+    StreamsFailedError,
+    ZendeskAPIError,
+)
+from tap_zendesk_objects.http.pagination import collection_problem
 from tap_zendesk_objects.http.responses import missing_scopes
 
 if TYPE_CHECKING:
@@ -28,22 +31,6 @@ if TYPE_CHECKING:
 
 # Where the SDK keeps the bookmark of an unsorted stream until its read completes.
 PROGRESS_MARKERS = "progress_markers"
-
-
-class StreamFailedError(ZendeskAPIError):
-    """Zendesk refused one stream's read for good; the other streams go on."""
-
-
-class MalformedPageError(RetriableAPIError):
-    """A 200 that is not a well-formed page of its collection: retried, never taken as empty."""
-
-
-class StreamsFailedError(TapError):
-    """Some streams failed: one line each, written once every other stream is done."""
-
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 def raise_if_any_failed(lines: list[str]) -> None:

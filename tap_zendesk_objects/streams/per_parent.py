@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from tap_zendesk_objects.http.pages import list_page_problem
-from tap_zendesk_objects.http.pagination import ListCursorPaginator, PageParams
+from tap_zendesk_objects.http.pagination import ListCursorPaginator, PageParams, list_page_problem
 from tap_zendesk_objects.streams.client import ZendeskStream
 from tap_zendesk_objects.streams.families import SharedReads
 

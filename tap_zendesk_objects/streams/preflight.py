@@ -1,13 +1,20 @@
-"""Before the incremental exports: are the credentials an admin's? One request tells.
+"""The checks before any stream is read: bookmarks not ahead of the clock, an admin for exports.
 
 Zendesk serves its incremental exports to admins only. An agent's credentials would get a
 403 on the first export, after the lists were already read; a token of an OAuth client acts
 as whoever created the client, which the user may not know. So the run asks
 `GET /api/v2/users/me` once, before any stream, and stops with one line naming the role.
+
+A bookmark ahead of the clock is never used silently. A hand-edited state, or a clock that
+jumped, can leave a bookmark in the future: exports would then read only their last minutes
+until the clock passes it, and the lists nothing at all, and what changed in between would
+never be read. The run stops before any request instead, naming the stream, the bookmark and
+how to reset it. A few minutes of clock skew are tolerated.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -15,10 +22,13 @@ import requests
 from singer_sdk import Stream, Tap
 from singer_sdk.pagination import SinglePagePaginator
 
-from tap_zendesk_objects.errors import ZendeskAPIError
+from tap_zendesk_objects.errors import ConfigError, ZendeskAPIError
 from tap_zendesk_objects.http.responses import error_text, payload
 from tap_zendesk_objects.streams.client import ZendeskStream, describe_request
 from tap_zendesk_objects.streams.families import ExportStream
+from tap_zendesk_objects.timeutil import bookmark_epoch, format_time
+
+CLOCK_SKEW_TOLERANCE_SECONDS = 600
 
 
 class CurrentUserRequest(ZendeskStream):
@@ -86,3 +96,29 @@ def check_admin(tap: Tap, streams: Iterable[Stream]) -> None:
         "created it), or deselect those streams"
     )
     raise ZendeskAPIError(msg)
+
+
+def check_bookmarks_not_ahead(tap: Any) -> None:
+    """Raise one line naming every selected stream whose bookmark is in the future."""
+    now = time.time()
+    bookmarks = (tap.state or {}).get("bookmarks") or {}
+    ahead = []
+    for stream in tap.streams.values():
+        if not stream.selected or not stream.replication_key:
+            continue
+        value = (bookmarks.get(stream.name) or {}).get("replication_key_value")
+        try:
+            epoch = bookmark_epoch(value)
+        except (TypeError, ValueError):
+            continue  # the state check names bookmarks that are not times
+        if epoch is not None and epoch > now + CLOCK_SKEW_TOLERANCE_SECONDS:
+            ahead.append(f"'{stream.name}' is {value!r}")
+    if ahead:
+        msg = (
+            f"the state's bookmark of stream {', of stream '.join(ahead)}, ahead of the clock "
+            f"(now {format_time(now)}): that stream would skip what changes until then. "
+            "Check the machine's clock, or reset the bookmark: remove the stream from the "
+            'state\'s "bookmarks" (Meltano: `meltano state clear <state id>`, or `meltano '
+            "state set`), and its next run reads from start_date."
+        )
+        raise ConfigError(msg)
