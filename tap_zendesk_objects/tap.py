@@ -10,15 +10,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
 
 from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import CapabilitiesEnum, PluginCapabilities
 from singer_sdk.singerlib import StateMessage
 
 from tap_zendesk_objects import __version__
-from tap_zendesk_objects.auth.credentials import Credentials, credentials_for
+from tap_zendesk_objects.auth.credentials import credentials_for
 from tap_zendesk_objects.config.checks import check_config
 from tap_zendesk_objects.config.schema import CONFIG_SCHEMA
 from tap_zendesk_objects.custom_fields.registry import CustomFieldRegistry
@@ -31,11 +30,9 @@ from tap_zendesk_objects.http.rate_buckets import (
 )
 from tap_zendesk_objects.http.throttle import RESERVE_SHARE, WINDOW_SECONDS, Throttle
 from tap_zendesk_objects.records.record_lines import BatchingWriter
-from tap_zendesk_objects.run.idle_reads import IdleReads
-from tap_zendesk_objects.run.progress import RunStats
+from tap_zendesk_objects.run.context import RunContext
 from tap_zendesk_objects.sdk_internals import TapInternals
 from tap_zendesk_objects.streams import AUXILIARY_STREAM_TYPES, STREAM_TYPES
-from tap_zendesk_objects.streams.families import SharedReads
 from tap_zendesk_objects.streams.follow_ups import FollowUpStream
 from tap_zendesk_objects.streams.outcomes import raise_if_any_failed
 from tap_zendesk_objects.streams.preflight import check_admin, check_bookmarks_not_ahead
@@ -49,9 +46,6 @@ if TYPE_CHECKING:
 SYNC_GC_THRESHOLDS = (200_000, 50, 10)
 # Pacing waits at least this long are logged (shorter ones would flood the log).
 LOGGED_WAIT_SECONDS = 1.0
-# A second stop signal this soon after the first is the same stop, delivered twice (Meltano
-# forwards SIGTERM to the tap, which may also get it from the OS); a later one stops at once.
-DUPLICATE_SIGNAL_SECONDS = 2.0
 
 
 @contextmanager
@@ -106,25 +100,20 @@ class TapZendeskObjects(TapInternals, Tap):
         `sleep(seconds)` returns True when a stop was asked; by default it is cut short by
         a stop signal.
         """
-        self._throttles: dict[str, Throttle] = {}
         self._auxiliary_streams: dict[str, Stream] = {}
-        self.stop_signal: int | None = None
-        self._stop_signal_at = 0.0
-        self._clock = clock
-        # Requests, 429s and budget waits of the run, and each stream's progress lines.
-        self.run_stats = RunStats(clock, self.logger)
-        # True while the retry library sleeps before the next try of a request (a backoff
-        # or Retry-After wait): a stop signal then ends the wait and the run at once.
-        self.in_retry_wait = False
-        self._stop = threading.Event()
-        # This run's findings, shared by every stream; made before the SDK's __init__,
-        # which runs discovery (the custom-field columns).
-        self.custom_fields = CustomFieldRegistry(self)
-        self.stream_failures: list[str] = []  # one line per failed stream
-        self.api_warnings_seen: set[str] = set()  # endpoints whose API warning was logged
-        self.shared_reads = SharedReads()  # lists read in full, not to be read twice
-        # Per-ticket reads done while other requests wait for their budgets.
-        self.idle_reads = IdleReads(clock, sleep or self._stop.wait)
+        # What the run shares with every stream; made before the SDK's __init__, which
+        # runs discovery (the custom-field columns).
+        self.run = RunContext(
+            logger=self.logger,
+            clock=clock,
+            sleep=sleep,
+            credentials=lambda: credentials_for(self.config, self.logger),
+            pacing=self.make_throttle,
+            stream_named=self.stream_named,
+            on_stop=self.stop_now,
+        )
+        self.custom_fields = CustomFieldRegistry(self, self.run)
+        self.run.custom_fields = self.custom_fields
         super().__init__(*args, **kwargs)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.handle_stop_signal)
@@ -149,18 +138,16 @@ class TapZendeskObjects(TapInternals, Tap):
         succeeded = False
         try:
             with sync_gc():
-                check_admin(self, self.streams.values())
+                check_admin(self, self.run, self.streams.values())
                 super().sync_all()
                 self.drain_follow_ups()
-            succeeded = not self.stream_failures
+            succeeded = not self.run.failures
         finally:
             self.end_output()
-            self.run_stats.finish(
-                self.writer.records_written,
-                getattr(self.__dict__.get("credentials"), "token_requests", 0),
-                succeeded=succeeded,
+            self.run.run_stats.finish(
+                self.writer.records_written, self.run.token_requests, succeeded=succeeded
             )
-        raise_if_any_failed(self.stream_failures)
+        raise_if_any_failed(self.run.failures)
 
     def run_sync_dry_run(
         self, dry_run_record_limit: int | None = 1, streams: Iterable[Stream] | None = None
@@ -199,7 +186,7 @@ class TapZendeskObjects(TapInternals, Tap):
         if name in self.streams:
             return self.streams[name]
         if name not in self._auxiliary_streams:
-            self._auxiliary_streams[name] = AUXILIARY_STREAM_TYPES[name](tap=self)
+            self._auxiliary_streams[name] = AUXILIARY_STREAM_TYPES[name](tap=self, run=self.run)
         return self._auxiliary_streams[name]
 
     def drain_follow_ups(self) -> None:
@@ -232,61 +219,40 @@ class TapZendeskObjects(TapInternals, Tap):
     def handle_stop_signal(self, signum: int, frame: FrameType | None) -> None:
         """SIGTERM/SIGINT: stop at the next safe point, not in the middle of a write.
 
-        The SDK writes the state from inside the signal handler, which can land in the middle
-        of writing a record (a write blocked on a slow target) and garble stdout. Here the
-        handler only asks to stop; the run stops before its next request, after the records
-        already read are written, with a STATE covering exactly those. The same signal again
-        within DUPLICATE_SIGNAL_SECONDS is the first one delivered twice and is ignored; a
-        later second signal stops at once, and so does one that comes while a request waits
-        for its next try (Retry-After, backoff): the state is written and the run ends there.
+        See `StopControl` (run/context.py): the handler only asks; requests stop at the next
+        safe point, or at once when asleep between two tries of a request.
         """
-        now = self._clock()
-        if self.stop_signal is not None:
-            if now - self._stop_signal_at < DUPLICATE_SIGNAL_SECONDS:
-                return
-            raise SystemExit(128 + signum)
-        self.stop_signal, self._stop_signal_at = signum, now
-        self._stop.set()  # cuts short a throttle wait
-        self.logger.warning("Signal %d: stopping before the next request", signum)
-        if self.in_retry_wait:  # asleep between two tries of a request, nothing half-written
-            self.stop_if_asked()
+        self.run.stop.ask(signum)
 
-    def stop_if_asked(self) -> None:
-        """At a safe point: when a stop was asked, write the state and exit 128+signal."""
-        if self.stop_signal is None:
-            return
+    def stop_now(self, signum: int) -> NoReturn:
+        """End the run at a safe point: what was read is written, with its STATE; exit 128+."""
         self.end_output()
-        sys.stderr.write(
-            f"tap-zendesk-objects: stopped by signal {self.stop_signal}; state written\n"
-        )
-        raise SystemExit(128 + self.stop_signal)
+        sys.stderr.write(f"tap-zendesk-objects: stopped by signal {signum}; state written\n")
+        raise SystemExit(128 + signum)
 
-    @cached_property
-    def credentials(self) -> Credentials:
-        """The run's credentials, used by every request (discovery's field lists too)."""
-        return credentials_for(self.config, self.logger)
-
-    def throttle_for(self, bucket: str) -> Throttle:
-        """One pacing per rate bucket, shared by the streams that spend it.
+    def make_throttle(self, bucket: str) -> Throttle:
+        """The pacing of one rate bucket (the run keeps one per bucket: `run.throttle_for`).
 
         Export requests count against the Core budget too, as Zendesk counts them; Help
         Center requests only against their own. Only the account's own budgets (Core, Help
         Center) keep a reserve for the account's other integrations.
         """
-        if bucket not in self._throttles:
-            setting, default = RATE_SETTINGS[bucket]
-            rate = int(self.config.get(setting) or default)
-            account = bucket in ACCOUNT_BUCKETS
-            self._throttles[bucket] = Throttle(
-                rate,
-                window_seconds=RATE_WINDOWS.get(bucket, WINDOW_SECONDS),
-                reserve_share=RESERVE_SHARE if account else 0.0,
-                parent=None if account else self.throttle_for(CORE_BUCKET),
-                clock=self._clock,
-                sleep=self.idle_reads.wait,  # queued per-ticket reads fill the wait
-                on_wait=functools.partial(self._log_wait, bucket),
-            )
-        return self._throttles[bucket]
+        setting, default = RATE_SETTINGS[bucket]
+        rate = int(self.config.get(setting) or default)
+        account = bucket in ACCOUNT_BUCKETS
+        return Throttle(
+            rate,
+            window_seconds=RATE_WINDOWS.get(bucket, WINDOW_SECONDS),
+            reserve_share=RESERVE_SHARE if account else 0.0,
+            parent=None if account else self.core_throttle(),
+            clock=self.run.clock,
+            sleep=self.run.idle_reads.wait,  # queued per-ticket reads fill the wait
+            on_wait=functools.partial(self._log_wait, bucket),
+        )
+
+    def core_throttle(self) -> Throttle:
+        """The Core budget's throttle, which every other bucket's requests spend too."""
+        return cast("Throttle", self.run.throttle_for(CORE_BUCKET))  # made by make_throttle
 
     def _log_wait(self, bucket: str, seconds: float) -> None:
         if seconds >= LOGGED_WAIT_SECONDS:
@@ -300,7 +266,9 @@ class TapZendeskObjects(TapInternals, Tap):
         With an input catalog the streams run with the catalog's schemas (custom columns
         included), so no field list is read here; the streams map values to those columns.
         """
-        streams: list[Stream] = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        streams: list[Stream] = [
+            stream_type(tap=self, run=self.run) for stream_type in STREAM_TYPES
+        ]
         if self.input_catalog is None:
             self.custom_fields.discover(streams)
         else:

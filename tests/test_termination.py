@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from tap_zendesk_objects.tap import DUPLICATE_SIGNAL_SECONDS, TapZendeskObjects
+from tap_zendesk_objects.run.context import DUPLICATE_SIGNAL_SECONDS
+from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.singer import FAST_RATES, TAP, discover, select, write_json
 
 START_DATE = "2020-01-01T00:00:00Z"
@@ -178,7 +179,7 @@ def test_a_later_second_signal_stops_at_once(emulator, clock):
         tap.handle_stop_signal(signal.SIGTERM, None)
         clock.now += DUPLICATE_SIGNAL_SECONDS / 2
         tap.handle_stop_signal(signal.SIGTERM, None)  # the same stop: nothing happens
-        assert tap.stop_signal == signal.SIGTERM
+        assert tap.run.stop.signal == signal.SIGTERM
         clock.now += DUPLICATE_SIGNAL_SECONDS
         with pytest.raises(SystemExit) as stopped:
             tap.handle_stop_signal(signal.SIGINT, None)

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from tap_zendesk_objects.custom_fields.definitions import Collection, FieldDef, parse_definitions
 from tap_zendesk_objects.errors import PlanRestrictedError, TapError
-from tap_zendesk_objects.streams.families import ListStream, SharedReads
+from tap_zendesk_objects.run.context import SharedReads
+from tap_zendesk_objects.streams.families import ListStream
 from tap_zendesk_objects.streams.fields import (
     OrganizationFieldDefinitions,
     TicketFieldDefinitions,
@@ -15,6 +16,8 @@ from tap_zendesk_objects.streams.fields import (
 
 if TYPE_CHECKING:
     from singer_sdk import Tap
+
+    from tap_zendesk_objects.run.context import RunContext
 
 # The stream that reads each definition list, by its collection key.
 _READERS: dict[str, type[ListStream]] = {
@@ -31,9 +34,10 @@ class FieldLists(SharedReads):
     columns share one read of each.
     """
 
-    def __init__(self, tap: Tap) -> None:
+    def __init__(self, tap: Tap, run: RunContext) -> None:
         super().__init__()
         self.tap = tap
+        self.run = run
         self._definitions: dict[str, list[FieldDef] | None] = {}
         self._unreachable: str | None = None
 
@@ -59,7 +63,7 @@ class FieldLists(SharedReads):
             )
             return None
         rows = self._rows.get(collection.definitions)
-        stream = _READERS[collection.definitions](tap=self.tap)
+        stream = _READERS[collection.definitions](tap=self.tap, run=self.run)
         try:
             if rows is None:
                 rows = list(stream.request_records(None))

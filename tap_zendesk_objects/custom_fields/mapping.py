@@ -12,7 +12,6 @@ from tap_zendesk_objects.custom_fields.values import column_kind, converter
 
 if TYPE_CHECKING:
     from tap_zendesk_objects.custom_fields.definitions import Collection
-    from tap_zendesk_objects.streams.client import ZendeskStream
 
 # Column name, the type its values usually already have (passed through as is), converter.
 Target = tuple[str, type | None, Callable[[Any], Any]]
@@ -114,9 +113,3 @@ class ColumnMapper:
                 found = self.make(name)
         self.targets[ident] = found
         return found
-
-
-def apply_custom_columns(stream: ZendeskStream, records: list[dict]) -> list[dict]:
-    """Fill the stream's custom columns on a page of records (tickets, users, organizations)."""
-    stream.tap.custom_fields.mapper(stream).apply(records)
-    return records

@@ -18,16 +18,18 @@ if TYPE_CHECKING:
     from singer_sdk import Stream, Tap
     from singer_sdk.singerlib import Catalog
 
+    from tap_zendesk_objects.run.context import RunContext
+
 
 class CustomFieldRegistry:
     """Per run: the field lists read (each at most once) and each stream's mapper.
 
-    The tap creates one (`tap.custom_fields`) before discovery, which is its first user.
+    The tap creates one (`run.custom_fields`) before discovery, which is its first user.
     """
 
-    def __init__(self, tap: Tap) -> None:
+    def __init__(self, tap: Tap, run: RunContext) -> None:
         self.tap = tap
-        self.field_lists = FieldLists(tap)
+        self.field_lists = FieldLists(tap, run)
         self._mappers: dict[str, ColumnMapper] = {}
 
     # Discovery ----------------------------------------------------------------------------

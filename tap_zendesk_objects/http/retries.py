@@ -5,7 +5,7 @@ The retry policy goes through the SDK's hooks (`request_decorator`,
 transient failures back off exponentially with jitter for a bounded number of tries, or
 wait what the response names (Retry-After); 429s wait their Retry-After for up to three
 hours; a 401 to a token that can be replaced is replayed once with a new one. The library
-sleeps between tries; a stop signal during that sleep ends the run (see tap.py).
+sleeps between tries; a stop signal during that sleep ends the run (run/context.py).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from tap_zendesk_objects.http.transport import failure_kind
 if TYPE_CHECKING:
     from backoff.types import Details
 
-    from tap_zendesk_objects.http.throttle import Throttle
+    from tap_zendesk_objects.run.context import Credentials, Pacing, RunContext
 
 
 # Transient failures (5xx, 409, resets, timeouts, cut-off or invalid bodies) of one request:
@@ -96,13 +96,13 @@ class BackoffRetries:
     # This stream's last page, released when the next is asked for (see request_decorator).
     _previous_page: weakref.ref[requests.Response] | None = None
     # Provided by ZendeskStream and the SDK's RESTStream.
-    tap: Any
-    throttle: Throttle
+    run: RunContext
+    throttle: Pacing
     rate_setting: str
     write_page_state: Callable[[], None]
     log: Callable[..., None]
     backoff_runtime: Callable[..., Generator[float, Any, None]]
-    credentials: Any
+    credentials: Credentials
     progress: Any  # the stream's StreamProgress (progress.py)
     # Provided by FailureOutcomes (outcomes.py): what ends a request that kept failing, and
     # how a request changes before it is tried again (exports shrink their page).
@@ -117,16 +117,16 @@ class BackoffRetries:
         RATE_LIMIT_PATIENCE_SECONDS) and one replay with a new token after a 401 to a
         refreshable token; `backoff_handler` logs each wait. What still fails is one line.
         """
-        tap = self.tap
+        stop = self.run.stop
         throttle = self.throttle
-        stats, progress = tap.run_stats, self.progress
+        stats, progress = self.run.run_stats, self.progress
 
         def attempt(*args: Any, **kwargs: Any) -> requests.Response:
-            tap.in_retry_wait = False
-            tap.stop_if_asked()
+            stop.in_retry_wait = False
+            stop.stop_if_asked()
             with stats.budget_wait(progress):
                 throttle.wait(self.path)  # the endpoint: its own budgets pace it
-            tap.stop_if_asked()
+            stop.stop_if_asked()
             try:
                 response = func(*args, **kwargs)
             except RetriableAPIError as exc:
@@ -187,7 +187,7 @@ class BackoffRetries:
                     exc, f"{reason}: still failing after {MAX_TRIES} tries"
                 ) from None
             finally:
-                tap.in_retry_wait = False
+                stop.in_retry_wait = False
             self._previous_page = weakref.ref(response)
             return response
 
@@ -210,7 +210,6 @@ class BackoffRetries:
         """Log the wait before the next try (and get a new token after a 401)."""
         exc = cast("BaseException", details.get("exception"))
         wait = float(details.get("wait") or 0.0)
-        tap = self.tap
         if isinstance(exc, TokenRejectedError):
             where = describe_prepared(exc.response.request, exc.response.url)
             self.log("%s: 401; replaying it with a new token", where, level=logging.INFO)
@@ -230,5 +229,6 @@ class BackoffRetries:
             )
         # The library sleeps next: from here a stop signal ends the run at once, and one
         # that came while this wait was being logged ends it now.
-        tap.in_retry_wait = True
-        tap.stop_if_asked()
+        stop = self.run.stop
+        stop.in_retry_wait = True
+        stop.stop_if_asked()

@@ -27,9 +27,8 @@ from tap_zendesk_objects.records.record_lines import BatchingWriter
 from tap_zendesk_objects.timeutil import utc_now_iso
 
 if TYPE_CHECKING:
+    from singer_sdk import Tap
     from singer_sdk.singerlib import SelectionMask
-
-    from tap_zendesk_objects.tap import TapZendeskObjects
 
 TOP_LEVEL_BREADCRUMB = 2  # ("properties", name)
 
@@ -42,7 +41,7 @@ class SchemaProjection:
     effective_schema: dict
     mask: SelectionMask
     name: str
-    tap: TapZendeskObjects
+    tap: Tap
     table_version: int | None
     # When the records being written were read: set per page, the RECORDs' time_extracted.
     extracted_at: str | None = None

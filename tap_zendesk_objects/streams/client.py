@@ -45,12 +45,11 @@ from tap_zendesk_objects.timeutil import utc_now_iso
 
 if TYPE_CHECKING:
     from requests.auth import AuthBase
+    from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
 
-    from tap_zendesk_objects.auth.credentials import Credentials
-    from tap_zendesk_objects.http.throttle import Throttle
+    from tap_zendesk_objects.run.context import Credentials, Pacing, RunContext
     from tap_zendesk_objects.run.progress import StreamProgress
-    from tap_zendesk_objects.tap import TapZendeskObjects
 
 # Statuses worth another try: Zendesk's transient errors and its edit-conflict 409.
 RETRY_STATUSES = frozenset({409, 500, 502, 503, 504})
@@ -74,7 +73,7 @@ class ZendeskStream(
     `schema`, and pick a pagination family below.
     """
 
-    tap: TapZendeskObjects
+    run: RunContext
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
     records_key: ClassVar[str]
     rate_bucket: ClassVar[str] = CORE_BUCKET
@@ -84,8 +83,10 @@ class ZendeskStream(
     # Record keys kept under another column name (a Zendesk key the tap's own column takes).
     renamed_keys: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, tap: Tap, *args: Any, run: RunContext, **kwargs: Any) -> None:
+        """`run`: what the run shares (budgets, credentials, stop control...)."""
+        self.run = run
+        super().__init__(tap, *args, **kwargs)
         mount_whole_body_adapter(self.requests_session)
 
     @property
@@ -96,7 +97,7 @@ class ZendeskStream(
     @property
     def credentials(self) -> Credentials:
         """The run's one set of credentials, shared by every stream."""
-        return self.tap.credentials
+        return self.run.credentials
 
     @property
     def authenticator(self) -> AuthBase:
@@ -104,7 +105,7 @@ class ZendeskStream(
 
         Each request it signs goes out next: the run counts them there.
         """
-        return self.tap.run_stats.authenticator(self.credentials.authenticator)
+        return self.run.run_stats.authenticator(self.credentials.authenticator)
 
     def build_prepared_request(self, *args: Any, **kwargs: Any) -> requests.PreparedRequest:
         """Prepare a request without credentials: the SDK adds them on each try (`_request`).
@@ -128,14 +129,14 @@ class ZendeskStream(
         return int(self.config.get("request_timeout") or 120)
 
     @property
-    def throttle(self) -> Throttle:
+    def throttle(self) -> Pacing:
         """The pacing shared by every stream of this stream's rate bucket."""
-        return self.tap.throttle_for(self.rate_bucket)
+        return self.run.throttle_for(self.rate_bucket)
 
     @cached_property
     def progress(self) -> StreamProgress:
         """The stream's read so far in this run, for its progress lines (progress.py)."""
-        return self.tap.run_stats.stream_progress(self.name, self.throttle.time_for)
+        return self.run.run_stats.stream_progress(self.name, self.throttle.time_for)
 
     @property
     def rate_setting(self) -> str:
@@ -158,7 +159,7 @@ class ZendeskStream(
 
     def validate_response(self, response: requests.Response) -> None:
         """Sort a response into success, retry (429, 409, 5xx, broken JSON) or a clear failure."""
-        log_api_warning(self.tap.api_warnings_seen, self.logger, response)
+        log_api_warning(self.run.api_warnings_seen, self.logger, response)
         status = response.status_code
         where = describe_request(response)
         if status == 429:
@@ -255,6 +256,11 @@ class ZendeskStream(
 
     def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Hook for a stream's page-level work (flags, derived streams); once per page."""
+        return records
+
+    def fill_custom_columns(self, records: list[dict]) -> list[dict]:
+        """Fill a page's custom-field columns (tickets, users, organizations), in place."""
+        self.run.custom_fields.mapper(self).apply(records)
         return records
 
     def derived(self, name: str) -> DerivedStream:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from singer_sdk import Stream
+from singer_sdk import Stream, Tap
 
 from tap_zendesk_objects.records.projection import SchemaProjection
 from tap_zendesk_objects.sdk_internals import StreamInternals
@@ -13,8 +13,7 @@ from tap_zendesk_objects.sdk_internals import StreamInternals
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-    from tap_zendesk_objects.streams.client import ZendeskStream
-    from tap_zendesk_objects.tap import TapZendeskObjects
+    from tap_zendesk_objects.run.context import RunContext
 
 
 class DerivedStream(SchemaProjection, StreamInternals, Stream):
@@ -24,13 +23,14 @@ class DerivedStream(SchemaProjection, StreamInternals, Stream):
     It keeps no bookmark of its own: the parent's bookmark covers it.
     """
 
-    tap: TapZendeskObjects
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
-    parent_stream_type: ClassVar[type[ZendeskStream]]
+    parent_stream_type: ClassVar[type[Stream]]
     state_partitioning_keys: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, tap: Tap, *args: Any, run: RunContext, **kwargs: Any) -> None:
+        """`run`: what the run shares (derived streams take nothing from it yet)."""
+        self.run = run
+        super().__init__(tap, *args, **kwargs)
         self.emitted = 0
 
     def get_records(self, context: Context | None) -> Iterable[dict]:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
+    from tap_zendesk_objects.run.context import SharedReads
+
 LIST_PAGE_SIZE = 100  # Zendesk's maximum for cursor-paginated lists
 DEFAULT_LOOKBACK = dt.timedelta(days=365)
 
@@ -119,21 +121,6 @@ class ListStream(BookmarkedStream):
             self.write_activate_version()
 
 
-class SharedReads:
-    """Lists read in full this run, by endpoint, kept so that nothing asks for them twice."""
-
-    def __init__(self) -> None:
-        self._rows: dict[str, list[dict]] = {}
-
-    def rows_read(self, endpoint: str) -> list[dict] | None:
-        """The rows of a list already read in full this run, if any."""
-        return self._rows.get(endpoint)
-
-    def offer_rows(self, endpoint: str, rows: list[dict]) -> None:
-        """Keep a list some stream read in full, so it is not requested again."""
-        self._rows.setdefault(endpoint, rows)
-
-
 class SharedListStream(ListStream):
     """A full-table list that something else in the run also needs: one read serves both.
 
@@ -143,7 +130,7 @@ class SharedListStream(ListStream):
 
     def read_store(self) -> SharedReads:
         """Where this list's rows are kept for the run."""
-        return self.tap.shared_reads
+        return self.run.shared_reads
 
     def shared_key(self, context: Context | None) -> str:
         """Under what the rows of a read are kept (a list read for several hosts: one each)."""

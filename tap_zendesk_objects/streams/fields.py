@@ -12,7 +12,7 @@ from tap_zendesk_objects.schemas.fields import CUSTOM_FIELD_DEFINITIONS, TICKET_
 from tap_zendesk_objects.streams.families import ListStream, SharedListStream
 
 if TYPE_CHECKING:
-    from tap_zendesk_objects.streams.families import SharedReads
+    from tap_zendesk_objects.run.context import SharedReads
 
 
 class DefinitionListStream(SharedListStream):
@@ -24,7 +24,7 @@ class DefinitionListStream(SharedListStream):
 
     def read_store(self) -> SharedReads:
         """The custom-field registry's field lists, which read these lists too."""
-        return self.tap.custom_fields.field_lists
+        return self.run.custom_fields.field_lists
 
 
 class TicketFieldsStream(DefinitionListStream):

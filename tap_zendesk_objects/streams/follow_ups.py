@@ -106,7 +106,7 @@ class FollowUpStream(ZendeskStream):
         else:
             self._floor = (read_through, True)
         self.write_schema()
-        self.tap.idle_reads.add(self)
+        self.run.idle_reads.add(self)
 
     def enqueue(self, records: list[dict], position_key: str) -> None:
         """Queue the tickets named by a page of the parent's records, in the parent's order."""
@@ -149,7 +149,7 @@ class FollowUpStream(ZendeskStream):
         """Read the oldest queued ticket, every page, and write its rows."""
         ticket_id = self._queue[0][0]
         self.ticket_id = ticket_id
-        with self.tap.idle_reads.reading():
+        with self.run.idle_reads.reading():
             read = self._read_ticket(ticket_id)
         if read:
             self._queue.popleft()
@@ -170,7 +170,7 @@ class FollowUpStream(ZendeskStream):
         except StreamFailedError as exc:
             line = f"stream '{self.name}' failed: {exc}"
             self.log("%s (the other streams go on)", line, level=logging.ERROR)
-            self.tap.stream_failures.append(line)
+            self.run.failures.append(line)
             self.available = False  # its position stays at this ticket: the next run retries
             return False
         self._missing_in_a_row = 0

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
+    from tap_zendesk_objects.run.context import RunContext
+
 # Where the SDK keeps the bookmark of an unsorted stream until its read completes.
 PROGRESS_MARKERS = "progress_markers"
 
@@ -53,7 +55,7 @@ class FailureOutcomes:
     name: str
     records_key: str
     stream_state: dict
-    tap: Any
+    run: RunContext
 
     def sync(self, context: Context | None = None) -> None:
         """Sync; on a permanent failure, drop unconfirmed progress and note the failure."""
@@ -67,7 +69,7 @@ class FailureOutcomes:
             self.log(  # type: ignore[attr-defined]
                 "%s (the other streams go on)", line, level=logging.ERROR
             )
-            self.tap.stream_failures.append(line)
+            self.run.failures.append(line)
 
     def page_problem(self, body: dict, response: requests.Response) -> str | None:
         """Why a 200 is not a well-formed page of this collection (None when it is)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from tap_zendesk_objects.custom_fields.mapping import apply_custom_columns
 from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.http.rate_buckets import USERS_EXPORT_BUCKET
 from tap_zendesk_objects.schemas.people import (
@@ -44,7 +43,7 @@ class UsersStream(CursorExportStream):
         for user in records:
             if user.get("active") is False:
                 user["_sdc_deleted_at"] = user.get("updated_at")
-        return apply_custom_columns(self, records)
+        return self.fill_custom_columns(records)
 
 
 class OrganizationsStream(TimeExportStream):
@@ -60,7 +59,7 @@ class OrganizationsStream(TimeExportStream):
 
     def shape_page(self, records: list[dict], body: dict) -> Iterable[dict]:
         """Fill the custom-field columns (after the boundary repeats are dropped)."""
-        return apply_custom_columns(self, records)
+        return self.fill_custom_columns(records)
 
 
 class GroupsStream(ListStream):

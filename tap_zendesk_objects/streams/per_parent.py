@@ -11,11 +11,10 @@ comment may move nothing on its article), every parent is asked, every run.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 from tap_zendesk_objects.http.pagination import ListCursorPaginator, PageParams, list_page_problem
 from tap_zendesk_objects.streams.client import ZendeskStream
-from tap_zendesk_objects.streams.families import SharedReads
 
 if TYPE_CHECKING:
     import requests
@@ -67,7 +66,8 @@ class PerParentStream(ZendeskStream):
 
     def parents(self, context: Context | None) -> list[dict]:
         """The parent rows of this run (of the Help Center `context` names, if any)."""
-        source: ParentSource = self.tap.stream_named(self.parent_source)
+        # `parent_source` names a stream that has them (a shared list, or a per-parent read).
+        source = cast("ParentSource", self.run.stream_named(self.parent_source))
         return source.shared_rows(context)
 
     def shared_key(self, context: Context | None) -> str:
@@ -80,7 +80,7 @@ class PerParentStream(ZendeskStream):
         A stream read for every parent (no signal) keeps its rows for the streams whose
         parents they are, and takes them from there when one of those read them first.
         """
-        store: SharedReads = self.tap.shared_reads
+        store = self.run.shared_reads
         shared = not self.signal_keys
         if shared and (rows := store.rows_read(self.shared_key(context))) is not None:
             yield from (dict(row) for row in rows)
@@ -113,9 +113,9 @@ class PerParentStream(ZendeskStream):
     def shared_rows(self, context: Context | None = None) -> list[dict]:
         """The rows of this run, for the streams whose parents they are."""
         key = self.shared_key(context)
-        rows = self.tap.shared_reads.rows_read(key)
+        rows = self.run.shared_reads.rows_read(key)
         if rows is None:
             for _ in self.request_records(context):
                 pass  # read, and kept
-            rows = self.tap.shared_reads.rows_read(key) or []
+            rows = self.run.shared_reads.rows_read(key) or []
         return rows

@@ -24,6 +24,7 @@ from singer_sdk.pagination import SinglePagePaginator
 
 from tap_zendesk_objects.errors import ConfigError, ZendeskAPIError
 from tap_zendesk_objects.http.responses import error_text, payload
+from tap_zendesk_objects.run.context import RunContext
 from tap_zendesk_objects.streams.client import ZendeskStream, describe_request
 from tap_zendesk_objects.streams.families import ExportStream
 from tap_zendesk_objects.timeutil import bookmark_epoch, format_time
@@ -72,7 +73,7 @@ class CurrentUserRequest(ZendeskStream):
         )
 
 
-def check_admin(tap: Tap, streams: Iterable[Stream]) -> None:
+def check_admin(tap: Tap, run: RunContext, streams: Iterable[Stream]) -> None:
     """Raise ZendeskAPIError when selected exports need an admin and the credentials are not."""
     exports = sorted(
         s.name
@@ -83,7 +84,7 @@ def check_admin(tap: Tap, streams: Iterable[Stream]) -> None:
     )
     if not exports:
         return
-    request = CurrentUserRequest(tap=tap)
+    request = CurrentUserRequest(tap=tap, run=run)
     user = next(iter(request.request_records(None)), {})
     role = user.get("role")
     if role == "admin":
@@ -98,7 +99,7 @@ def check_admin(tap: Tap, streams: Iterable[Stream]) -> None:
     raise ZendeskAPIError(msg)
 
 
-def check_bookmarks_not_ahead(tap: Any) -> None:
+def check_bookmarks_not_ahead(tap: Tap) -> None:
     """Raise one line naming every selected stream whose bookmark is in the future."""
     now = time.time()
     bookmarks = (tap.state or {}).get("bookmarks") or {}

@@ -96,7 +96,7 @@ class ScheduleHolidaysStream(ListStream):
 
     def request_records(self, context: Context | None) -> Iterator[dict]:
         """The holidays of every schedule, the schedule list read once per run."""
-        for schedule in SchedulesStream(tap=self.tap).request_records(None):
+        for schedule in SchedulesStream(tap=self.tap, run=self.run).request_records(None):
             schedule_id = schedule.get("id")
             for row in super().request_records({**(context or {}), "schedule_id": schedule_id}):
                 row["schedule_id"] = schedule_id

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from tap_zendesk_objects.custom_fields.mapping import apply_custom_columns
 from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.schemas.tickets import TICKET_METRIC_EVENTS, TICKET_METRICS, TICKETS
 from tap_zendesk_objects.streams.derived import DerivedStream
@@ -60,7 +59,7 @@ class TicketsStream(CursorExportStream):
             ticket.pop("fields", None)  # a repeat of custom_fields
             if ticket.get("status") == "deleted":
                 ticket["_sdc_deleted_at"] = ticket.get("updated_at")
-        return apply_custom_columns(self, records)
+        return self.fill_custom_columns(records)
 
 
 class TicketMetricsStream(DerivedStream):
