@@ -74,7 +74,7 @@ class StreamInternals:
 
     def __init__(self, tap: Any, *args: Any, **kwargs: Any) -> None:
         self.tap = tap  # the SDK keeps it as `_tap` only
-        super().__init__(tap, *args, **kwargs)
+        super().__init__(tap, *args, **kwargs)  # type: ignore[call-arg]  # the SDK's Stream's
         # (1) The SDK's per-record call goes straight to `write_record` (no extra frame).
         self._write_record_message = self.write_record
 
@@ -84,7 +84,7 @@ class StreamInternals:
         Replaces (1): `__init__` makes this the stream's `_write_record_message`, so every
         RECORD the SDK would write goes through here.
         """
-        super()._write_record_message(record)  # type: ignore[misc]
+        super()._write_record_message(record)  # type: ignore[misc]  # a mixin: the SDK's Stream, later in the MRO, has it
 
     # Whether this run wrote the stream's SCHEMA already (see `_write_schema_message`).
     schema_written = False
@@ -98,11 +98,11 @@ class StreamInternals:
         if self.schema_written:
             return
         self.schema_written = True
-        super()._write_schema_message()  # type: ignore[misc]
+        super()._write_schema_message()  # type: ignore[misc]  # a mixin: the SDK's Stream, later in the MRO, has it
 
     def write_activate_version(self) -> None:
         """(3) ACTIVATE_VERSION with the version this stream's records carried."""
-        self._write_activate_version_message(self.table_version)  # type: ignore[attr-defined]
+        self._write_activate_version_message(self.table_version)  # type: ignore[attr-defined]  # a mixin: the SDK's Stream, later in the MRO, has it
 
     def set_table_version(self, version: int | None) -> None:
         """(4) The table version this stream's RECORD messages carry (None: none)."""
@@ -111,7 +111,7 @@ class StreamInternals:
 
     def advance_bookmark(self, record: dict, context: Any) -> None:
         """(5) Move the bookmark to `record`, also for a stream that is not selected."""
-        self._increment_stream_state(record, context=context)  # type: ignore[attr-defined]
+        self._increment_stream_state(record, context=context)  # type: ignore[attr-defined]  # a mixin: the SDK's Stream, later in the MRO, has it
 
 
 class TapInternals:
@@ -119,7 +119,7 @@ class TapInternals:
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         """Replaces (6): the SDK's schema check, then the tap's `check_settings`."""
-        errors: list[str] = super()._validate_config(raise_errors=False)  # type: ignore[misc]
+        errors: list[str] = super()._validate_config(raise_errors=False)  # type: ignore[misc]  # the SDK's Tap's
         if raise_errors:
             self.check_settings(errors)
         return errors

@@ -24,6 +24,7 @@ import requests
 from requests.auth import AuthBase
 from singer_sdk.authenticators import BasicAuthenticator, BearerTokenAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.types import Auth
 
 from tap_zendesk_objects.auth.masking import mask_secret
 from tap_zendesk_objects.auth.refresh_tokens import RefreshTokenFile, default_token_file
@@ -61,7 +62,7 @@ class Credentials:
     refreshable: bool = False
     # What to tell a user whose credentials Zendesk answered 401 to.
     advice: str = "and that API access is on in Admin Center"
-    authenticator: AuthBase
+    authenticator: Auth
 
     def token_rejected(self, request: requests.PreparedRequest) -> None:
         """Zendesk answered 401 to `request`: stop using its token."""
@@ -188,7 +189,7 @@ class OAuthClient(Credentials):
                 if isinstance(rotated, str) and rotated:
                     mask_secret(rotated)
                     chain.save(rotated)
-        token = answer["access_token"]
+        token = str(answer["access_token"])  # a string: checked by `_post`
         mask_secret(token)
         lifetime = answer.get("expires_in")
         if isinstance(lifetime, bool) or not isinstance(lifetime, int | float) or lifetime <= 0:

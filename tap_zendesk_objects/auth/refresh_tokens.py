@@ -22,7 +22,7 @@ from pathlib import Path
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no lock, one run at a time
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module, or None where there is none
 
 from tap_zendesk_objects.config.checks import normalize_subdomain
 from tap_zendesk_objects.errors import ConfigError

@@ -32,10 +32,11 @@ _FILE_OPTIONS = {"--config": "config", "--state": "state", "--catalog": "catalog
 
 def main() -> None:
     """Run the tap; on failure print `tap-zendesk-objects: error: ...` and exit non-zero."""
-    sys.stderr = MaskingStream(sys.stderr, _secrets_from_env())
+    masked = MaskingStream(sys.stderr, _secrets_from_env())
+    sys.stderr = masked
     try:
         inputs = dict(_input_files(sys.argv[1:]))
-        sys.stderr.add_secrets(_secrets(inputs.get("config", [])))  # type: ignore[attr-defined]
+        masked.add_secrets(_secrets(inputs.get("config", [])))
         _check_inputs(inputs, env_config=_uses_env_config(sys.argv[1:]))
         _quiet_sdk_config_warning()
         code = _run_sdk_cli()

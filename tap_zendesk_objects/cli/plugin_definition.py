@@ -149,8 +149,10 @@ def project_entry(plugin: dict[str, Any]) -> dict[str, Any]:
 
 def dump(value: Any) -> str:
     """YAML in meltano.yml's style: block style, keys in order, sequences not indented."""
-    return yaml.safe_dump(
-        value, sort_keys=False, default_flow_style=False, allow_unicode=True, width=92
+    return str(
+        yaml.safe_dump(
+            value, sort_keys=False, default_flow_style=False, allow_unicode=True, width=92
+        )
     )
 
 

@@ -53,7 +53,7 @@ class FieldDef:
     active: bool
 
 
-def parse_definitions(rows: Iterable[Mapping[str, Any]], collection: Collection) -> list[FieldDef]:
+def parse_definitions(rows: Iterable[Any], collection: Collection) -> list[FieldDef]:
     """Custom field definitions out of a field list (system ticket fields left out)."""
     out = []
     for row in rows:

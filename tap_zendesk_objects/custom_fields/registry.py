@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tap_zendesk_objects.config.checks import check_config
 from tap_zendesk_objects.config.schema import CREDENTIAL_SETTINGS
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from singer_sdk.singerlib import Catalog
 
     from tap_zendesk_objects.run.context import RunContext
+
+
+def declared_schema(stream: Stream) -> dict[str, Any]:
+    """The schema the stream's class declares, without the columns this run added."""
+    return cast("dict[str, Any]", type(stream).schema)  # a dict on the tap's stream classes
 
 
 class CustomFieldRegistry:
@@ -63,9 +68,10 @@ class CustomFieldRegistry:
             definitions = self.field_lists.definitions(collection)
             if not definitions:
                 continue
-            base = type(stream).schema
+            base = declared_schema(stream)
             columns = discovered_columns(definitions, collection, base["properties"])
-            stream.schema = {**base, "properties": {**base["properties"], **columns}}
+            schema = {**base, "properties": {**base["properties"], **columns}}
+            stream.schema = schema  # type: ignore[misc]  # the tap's streams: a class attribute
             self.tap.logger.info(
                 "Stream '%s': %d custom field column(s) discovered", stream.name, len(columns)
             )
@@ -84,7 +90,7 @@ class CustomFieldRegistry:
                 continue
             entry = catalog.get_stream(stream.name)
             if entry is not None and entry.schema.properties:
-                stream.schema = entry.schema.to_dict()
+                stream.schema = entry.schema.to_dict()  # type: ignore[misc]  # as in `discover`
 
     def mapper(self, stream: Stream) -> ColumnMapper:
         """The stream's mapper, built on first use from the schema the stream runs with."""
@@ -97,7 +103,7 @@ class CustomFieldRegistry:
     def _build(self, stream: Stream) -> ColumnMapper:
         """Field lists are read only when the column names alone cannot place the values."""
         collection = COLLECTIONS[stream.name]
-        standard = type(stream).schema["properties"]
+        standard = declared_schema(stream)["properties"]
         mask = stream.mask
         columns = {
             name: schema

@@ -153,7 +153,8 @@ def log_api_warning(seen: set[str], logger: logging.Logger, response: requests.R
     text = response.headers.get(API_WARN_HEADER)  # requests' headers ignore letter case
     if not text:
         return
-    method = response.request.method if response.request is not None else "GET"
+    request = response.request  # None on a Response made by hand (the stubs say never)
+    method = request.method if request is not None else "GET"  # type: ignore[redundant-expr]
     endpoint = f"{method} {urlsplit(str(response.url)).path}"
     if endpoint in seen:
         return

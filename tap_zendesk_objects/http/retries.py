@@ -28,8 +28,15 @@ from tap_zendesk_objects.http.transport import failure_kind
 
 if TYPE_CHECKING:
     from backoff.types import Details
+    from singer_sdk import RESTStream
 
     from tap_zendesk_objects.run.context import Credentials, Pacing, RunContext
+    from tap_zendesk_objects.run.progress import StreamProgress
+
+    # Mypy reads the mixin as the SDK's RESTStream it is mixed into; at run time it is a mixin.
+    _RetryingStream = RESTStream[Any]
+else:
+    _RetryingStream = object
 
 
 # Transient failures (5xx, 409, resets, timeouts, cut-off or invalid bodies) of one request:
@@ -90,24 +97,38 @@ def transient_reason(exc: BaseException, request: Any) -> str:
     return f"{where}: {failure_kind(exc)}"
 
 
-class BackoffRetries:
+class BackoffRetries(_RetryingStream):
     """The request hooks of ZendeskStream: pacing, retries and their log lines."""
 
     # This stream's last page, released when the next is asked for (see request_decorator).
     _previous_page: weakref.ref[requests.Response] | None = None
-    # Provided by ZendeskStream and the SDK's RESTStream.
-    run: RunContext
-    throttle: Pacing
-    rate_setting: str
-    write_page_state: Callable[[], None]
-    log: Callable[..., None]
-    backoff_runtime: Callable[..., Generator[float, Any, None]]
-    credentials: Credentials
-    progress: Any  # the stream's StreamProgress (progress.py)
-    # Provided by FailureOutcomes (outcomes.py): what ends a request that kept failing, and
-    # how a request changes before it is tried again (exports shrink their page).
-    gave_up: Callable[[BaseException, str], ZendeskAPIError]
-    prepare_retry: Callable[[BaseException, Any], None]
+    if TYPE_CHECKING:  # provided by ZendeskStream (streams/client.py) and FailureOutcomes
+        run: RunContext
+
+        @property
+        def throttle(self) -> Pacing:
+            """The stream's rate bucket's pacing."""
+
+        @property
+        def rate_setting(self) -> str:
+            """The setting that caps the stream's bucket."""
+
+        @property
+        def credentials(self) -> Credentials:
+            """The run's credentials."""
+
+        @property
+        def progress(self) -> StreamProgress:
+            """The stream's read so far."""
+
+        def write_page_state(self) -> None:
+            """STATE before each page of a sorted stream."""
+
+        def gave_up(self, exc: BaseException, message: str) -> ZendeskAPIError:
+            """What ends a request that kept failing (outcomes.py)."""
+
+        def prepare_retry(self, exc: BaseException, request: Any) -> None:
+            """How a request changes before it is tried again (exports shrink their page)."""
 
     def request_decorator(self, func: Callable[..., requests.Response]) -> Callable:
         """Pace every try; retry through the `backoff` library, with the SDK's hooks.
@@ -170,7 +191,7 @@ class BackoffRetries:
             if previous is not None:
                 release_page(previous)  # paging has read it: no wait holds a page
             try:
-                response = request(*args, **kwargs)
+                response: requests.Response = request(*args, **kwargs)
             except TokenRejectedError as exc:  # a new token was refused too
                 raise ZendeskAPIError(f"{exc} (also after a token refresh)") from None
             except RateLimitedError as exc:
@@ -193,7 +214,8 @@ class BackoffRetries:
 
         return send
 
-    def backoff_wait_generator(self) -> Generator[float, BaseException, None]:
+    # The library sends each failure into the generator: the SDK's annotation says None.
+    def backoff_wait_generator(self) -> Generator[float, BaseException, None]:  # type: ignore[override]
         """Waits between tries after transient failures: Retry-After, else doubling + jitter."""
         failures = 0
         failure = yield 0.0  # the library primes the generator, then sends each failure

@@ -19,7 +19,7 @@ from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSL
 class WholeBodyAdapter(HTTPAdapter):
     """HTTPAdapter that preloads each body with a single read."""
 
-    def send(
+    def send(  # type: ignore[override]  # requests' other keywords pass through as given
         self,
         request: requests.PreparedRequest,
         stream: bool = False,
@@ -34,7 +34,8 @@ class WholeBodyAdapter(HTTPAdapter):
         except (ProtocolError, DecodeError, ReadTimeoutError, SSLError) as exc:
             response.raw.close()  # a broken connection does not go back to the pool
             raise _as_requests_error(exc, request) from None
-        response._content_consumed = True
+        # requests' own flag that the body is read (the stubs leave it out)
+        response._content_consumed = True  # type: ignore[attr-defined]
         response.close()  # the body is read: the connection goes back to the pool
         return response
 

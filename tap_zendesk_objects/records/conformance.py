@@ -53,7 +53,8 @@ def _kind_type(kind: str, schema: Mapping[str, Any], name: str) -> Any:
         return record_type(properties, name)
     if kind == "array":
         items = schema.get("items")
-        return list[json_type(items, f"{name}_item")] if items else list[Any]
+        item = json_type(items, f"{name}_item") if items else Any
+        return list[item]  # type: ignore[valid-type]  # a type built at run time, for msgspec
     return _SCALARS.get(kind, Any)
 
 

@@ -17,7 +17,7 @@ a property below the top level) is projected here, mended, and takes the SDK's w
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
@@ -99,7 +99,7 @@ class SchemaProjection:
         None when stream maps, flattening or a nested deselection need the SDK's path, or
         when the tap was given a writer that takes only message objects.
         """
-        maps = self.stream_maps  # type: ignore[attr-defined]
+        maps = self.stream_maps  # type: ignore[attr-defined]  # a mixin: the SDK's Stream, later in the MRO, has it
         plain = (
             len(maps) == 1
             and type(maps[0]) is SameRecordTransform
@@ -113,12 +113,12 @@ class SchemaProjection:
         """Write the projected record, as a ready message dict when the stream has no maps."""
         envelope = self.record_envelope
         if envelope is None:
-            super().write_record(self.row_conformance.mended(record))  # type: ignore[misc]
+            super().write_record(self.row_conformance.mended(record))  # type: ignore[misc]  # StreamInternals'
             return
         envelope["record"] = self.row_conformance.checked(record)
         version = self.table_version
         if version is not None:
             envelope["version"] = version
         envelope["time_extracted"] = self.extracted_at or utc_now_iso()
-        self.tap.message_writer.write_record(envelope)
+        cast("BatchingWriter", self.tap.message_writer).write_record(envelope)  # see envelope
         envelope["record"] = None  # hold no reference to the record

@@ -24,8 +24,8 @@ from tap_zendesk_objects.run.progress import RunStats
 
 if TYPE_CHECKING:
     import requests
-    from requests.auth import AuthBase
     from singer_sdk import Stream
+    from singer_sdk.helpers.types import Auth
 
 # A second stop signal this soon after the first is the same stop, delivered twice (Meltano
 # forwards SIGTERM to the tap, which may also get it from the OS); a later one stops at once.
@@ -63,7 +63,7 @@ class Credentials(Protocol):
     settings: str  # the settings that hold them
     refreshable: bool  # a 401 may be cured by a new token
     advice: str  # what to tell a user whose credentials got a 401
-    authenticator: AuthBase
+    authenticator: Auth
 
     def token_rejected(self, request: requests.PreparedRequest) -> None:
         """Zendesk answered 401 to `request`: stop using its token."""

@@ -31,7 +31,7 @@ from tap_zendesk_objects.timeutil import epoch_to_iso
 
 if TYPE_CHECKING:
     import requests
-    from requests.auth import AuthBase
+    from singer_sdk.helpers.types import Auth
 
 # A stream's progress line comes at most this often (seconds of the run's clock).
 PROGRESS_INTERVAL_SECONDS = 60.0
@@ -176,7 +176,7 @@ class StreamProgress:
 class _CountedAuth:
     """The run's authenticator, counting each request it lets go out (retries included)."""
 
-    def __init__(self, inner: AuthBase, stats: RunStats) -> None:
+    def __init__(self, inner: Auth, stats: RunStats) -> None:
         self._inner = inner
         self._stats = stats
 
@@ -209,11 +209,11 @@ class RunStats:
         """A stream's progress, on the run's clock, from now."""
         return StreamProgress(name, self._clock, self._logger, time_for)
 
-    def authenticator(self, inner: AuthBase) -> AuthBase:
+    def authenticator(self, inner: Auth) -> Auth:
         """`inner` (the run's one authenticator), counting the requests it signs."""
         if self._auth is None or self._auth._inner is not inner:
             self._auth = _CountedAuth(inner, self)
-        return self._auth  # type: ignore[return-value]
+        return self._auth
 
     @contextmanager
     def budget_wait(self, progress: StreamProgress | None) -> Iterator[None]:
@@ -252,7 +252,7 @@ class RunStats:
             figures["seconds"],
             figures["waiting"],
         )
-        run = {metrics.Tag.JOB_TYPE: "sync", metrics.Tag.PID: os.getpid()}
+        run: dict[str, Any] = {metrics.Tag.JOB_TYPE: "sync", metrics.Tag.PID: os.getpid()}
         status = metrics.Status.SUCCEEDED if succeeded else metrics.Status.FAILED
         points = [
             metrics.Point("counter", metrics.Metric.RECORD_COUNT, figures["records"], run),

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from singer_sdk import typing as th
 
+# The schema of a stream read only for other streams: nothing of it is written.
+NO_PROPERTIES: dict[str, Any] = {"type": "object", "properties": {}}
 
-def _many(kind: th.JSONTypeHelper, names: tuple[str, ...]) -> list[th.Property]:
+
+def _many(kind: type[th.JSONTypeHelper[Any]], names: tuple[str, ...]) -> list[th.Property[Any]]:
     return [th.Property(name, kind) for name in names]
 
 

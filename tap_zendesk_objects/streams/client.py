@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.pagination import BaseAPIPaginator
 
 from tap_zendesk_objects.config.checks import base_url
 from tap_zendesk_objects.errors import (
@@ -22,7 +23,7 @@ from tap_zendesk_objects.errors import (
     TooRecentStartError,
     ZendeskAPIError,
 )
-from tap_zendesk_objects.http.pagination import PageParams, ZendeskPaginator
+from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.http.rate_buckets import CORE_BUCKET, RATE_SETTINGS
 from tap_zendesk_objects.http.responses import (
     error_text,
@@ -44,9 +45,8 @@ from tap_zendesk_objects.streams.outcomes import (
 from tap_zendesk_objects.timeutil import utc_now_iso
 
 if TYPE_CHECKING:
-    from requests.auth import AuthBase
     from singer_sdk import Tap
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers.types import Auth, Context
 
     from tap_zendesk_objects.run.context import Credentials, Pacing, RunContext
     from tap_zendesk_objects.run.progress import StreamProgress
@@ -83,6 +83,13 @@ class ZendeskStream(
     # Record keys kept under another column name (a Zendesk key the tap's own column takes).
     renamed_keys: ClassVar[dict[str, str]] = {}
 
+    # The SDK marks `sync` final; this is the tap's one override of it, so that a stream's
+    # permanent failure ends that stream only (outcomes.py).
+    def sync(self, context: Context | None = None) -> None:  # type: ignore[misc]  # see above
+        """The SDK's sync, with a `StreamFailedError` contained to this stream."""
+        with self.failure_contained():
+            super().sync(context)
+
     def __init__(self, tap: Tap, *args: Any, run: RunContext, **kwargs: Any) -> None:
         """`run`: what the run shares (budgets, credentials, stop control...)."""
         self.run = run
@@ -100,7 +107,7 @@ class ZendeskStream(
         return self.run.credentials
 
     @property
-    def authenticator(self) -> AuthBase:
+    def authenticator(self) -> Auth:
         """Puts the credentials on each request, on every try (see build_prepared_request).
 
         Each request it signs goes out next: the run counts them there.
@@ -114,7 +121,7 @@ class ZendeskStream(
         is retried and paced like the request that needed it.
         """
         request = requests.Request(*args, **kwargs)
-        request.headers.setdefault("User-Agent", self.user_agent)
+        cast("dict[str, str]", request.headers).setdefault("User-Agent", self.user_agent)
         self.requests_session.auth = None
         return self.requests_session.prepare_request(request)
 
@@ -230,7 +237,8 @@ class ZendeskStream(
         records = body.pop(self.records_key, None) or []  # the page is not held twice
         release_body(response)  # nor its raw bytes, while the next page is fetched
         received_at = utc_now_iso()
-        for stream in (self, *self.derived_streams):
+        projected: list[SchemaProjection] = [self, *self.derived_streams]
+        for stream in projected:
             stream.extracted_at = received_at
         for source, column in self.renamed_keys.items():
             for record in records:
@@ -271,8 +279,8 @@ class ZendeskStream(
         """Keep the schema's keys only (the SDK's type conformance is off, see projection)."""
         return self.project(row)
 
-    def get_new_paginator(self) -> ZendeskPaginator:
-        """Each pagination family names its paginator."""
+    def get_new_paginator(self) -> BaseAPIPaginator[Any]:
+        """Each pagination family names its paginator (a ZendeskPaginator, but one)."""
         raise NotImplementedError
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from tap_zendesk_objects.http.pagination import PageParams
 from tap_zendesk_objects.http.rate_buckets import CONVERSATION_LOG_BUCKET
@@ -47,6 +47,8 @@ MESSAGING_CHANNEL_IDS = frozenset({29, 72, 73, 74, 75, *range(77, 89), 90, 91})
 # A survey response's ticket: `zen:ticket:99` (or `zrn:ticket:99` in one documented example).
 TICKET_ZRN = re.compile(r"(?:^|:)ticket:(\d+)$")
 
+_Default = TypeVar("_Default")
+
 
 def is_messaging(ticket: dict[str, Any]) -> bool:
     """True for a ticket from a messaging channel (flag, else its `via.channel`)."""
@@ -72,12 +74,17 @@ def plain_text(content: Any) -> str | None:
     return None
 
 
+def _object(value: Any, default: _Default) -> dict[str, Any] | _Default:
+    """`value` when it is a JSON object, else `default`."""
+    return value if isinstance(value, dict) else default
+
+
 def log_row(event: dict[str, Any], ticket_id: int | None) -> dict[str, Any]:
     """One conversation_log row: the event, its ticket, and its nested values as columns."""
-    author = event.get("author") if isinstance(event.get("author"), dict) else {}
-    content = event.get("content") if isinstance(event.get("content"), dict) else None
-    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
-    source = event.get("source") if isinstance(event.get("source"), dict) else {}
+    author = _object(event.get("author"), {})
+    content = _object(event.get("content"), None)
+    metadata = _object(event.get("metadata"), {})
+    source = _object(event.get("source"), {})
     public = metadata.get("public", metadata.get("is_public"))
     support_user = author.get("zen:support:user_id")
     event["ticket_id"] = ticket_id
@@ -140,7 +147,7 @@ def survey_ticket_id(response: dict[str, Any]) -> int | None:
 
 def survey_row(response: dict[str, Any]) -> dict[str, Any]:
     """A response with its survey, ticket, times, rating and first comment as columns."""
-    survey = response.get("survey") if isinstance(response.get("survey"), dict) else {}
+    survey = _object(response.get("survey"), {})
     answers = [a for a in response.get("answers") or [] if isinstance(a, dict)]
     rating = next(
         (

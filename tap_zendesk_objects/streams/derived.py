@@ -24,7 +24,7 @@ class DerivedStream(SchemaProjection, StreamInternals, Stream):
     """
 
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
-    parent_stream_type: ClassVar[type[Stream]]
+    parent_stream_type: type[Stream]
     state_partitioning_keys: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, tap: Tap, *args: Any, run: RunContext, **kwargs: Any) -> None:
@@ -54,5 +54,7 @@ class DerivedStream(SchemaProjection, StreamInternals, Stream):
         """Log the count, as the SDK does for ordinary streams."""
         if self.selected:
             self.log(
-                "Emitted %d records from '%s' pages", self.emitted, self.parent_stream_type.name
+                "Emitted %d records from '%s' pages",
+                self.emitted,
+                self.parent_stream_type.name,  # type: ignore[misc]  # a class attribute here
             )

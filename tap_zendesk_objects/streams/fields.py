@@ -6,8 +6,9 @@ columns of tickets, users and organizations (read, never synced). One run reques
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
+from tap_zendesk_objects.schemas.common import NO_PROPERTIES
 from tap_zendesk_objects.schemas.fields import CUSTOM_FIELD_DEFINITIONS, TICKET_FIELDS
 from tap_zendesk_objects.streams.families import ListStream, SharedListStream
 
@@ -63,7 +64,7 @@ class FieldDefinitionsRead(ListStream):
     gets a warning, and the stream its standard columns.
     """
 
-    schema: ClassVar[dict[str, Any]] = {"type": "object", "properties": {}}
+    schema = NO_PROPERTIES
     plan_gated = True
 
 

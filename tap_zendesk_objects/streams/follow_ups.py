@@ -48,7 +48,7 @@ class FollowUpStream(ZendeskStream):
     `ticket_to_read` (which of the parent's records name a ticket to read).
     """
 
-    parent_stream_type: ClassVar[type[ZendeskStream]]
+    parent_stream_type: type[ZendeskStream]
     state_partitioning_keys: ClassVar[tuple[str, ...]] = ()  # one state for all tickets
     selected_by_default = False
     plan_gated = True

@@ -58,20 +58,20 @@ class BrandHelpCenters:
 
     def get_url(self, context: Context | None) -> str:
         """The path on the Help Center the context names (the default brand's otherwise)."""
-        url: str = super().get_url(context)  # type: ignore[misc]
+        url: str = super().get_url(context)  # type: ignore[misc]  # a mixin: the stream class it joins has it
         base = (context or {}).get(HOST_KEY)
         return base + url[len(self.url_base) :] if base else url
 
     def shared_key(self, context: Context | None) -> str:
         """Rows read for one Help Center are kept apart from another's."""
-        key: str = super().shared_key(context)  # type: ignore[misc]
+        key: str = super().shared_key(context)  # type: ignore[misc]  # a mixin: the stream class it joins has it
         return f"{key}@{(context or {}).get(HOST_KEY) or self.url_base}"
 
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         """Each record with the Help Center it came from."""
         url = (context or {}).get(HOST_KEY) or self.url_base
         stamp = HOST_KEY in self.schema_key_set
-        for record in super().get_records(context):  # type: ignore[misc]
+        for record in super().get_records(context):  # type: ignore[misc]  # a mixin: the stream class it joins has it
             if stamp:
                 record[HOST_KEY] = url
             yield record

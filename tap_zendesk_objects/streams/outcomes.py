@@ -14,7 +14,9 @@ Zendesk unreachable for minutes) still stop the run at once.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tap_zendesk_objects.errors import (
     MalformedPageError,
@@ -27,7 +29,6 @@ from tap_zendesk_objects.http.responses import missing_scopes
 
 if TYPE_CHECKING:
     import requests
-    from singer_sdk.helpers.types import Context
 
     from tap_zendesk_objects.run.context import RunContext
 
@@ -53,22 +54,22 @@ class FailureOutcomes:
     """Mixin for streams: a `StreamFailedError` ends this stream's sync, not the run's."""
 
     name: str
-    records_key: str
+    records_key: ClassVar[str]
     stream_state: dict
+    log: Callable[..., None]
     run: RunContext
 
-    def sync(self, context: Context | None = None) -> None:
-        """Sync; on a permanent failure, drop unconfirmed progress and note the failure."""
+    @contextmanager
+    def failure_contained(self) -> Iterator[None]:
+        """Around a sync: a permanent failure drops unconfirmed progress and is noted."""
         try:
-            super().sync(context)  # type: ignore[misc]
+            yield
         except StreamFailedError as exc:
             # Progress markers of an unsorted stream would move its bookmark past records
             # never read: the next run starts from the bookmark this one started from.
             self.stream_state.pop(PROGRESS_MARKERS, None)
             line = f"stream '{self.name}' failed: {exc}"
-            self.log(  # type: ignore[attr-defined]
-                "%s (the other streams go on)", line, level=logging.ERROR
-            )
+            self.log("%s (the other streams go on)", line, level=logging.ERROR)
             self.run.failures.append(line)
 
     def page_problem(self, body: dict, response: requests.Response) -> str | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any, ClassVar
 
 import requests
 from singer_sdk import Stream, Tap
@@ -25,6 +24,7 @@ from singer_sdk.pagination import SinglePagePaginator
 from tap_zendesk_objects.errors import ConfigError, ZendeskAPIError
 from tap_zendesk_objects.http.responses import error_text, payload
 from tap_zendesk_objects.run.context import RunContext
+from tap_zendesk_objects.schemas.common import NO_PROPERTIES
 from tap_zendesk_objects.streams.client import ZendeskStream, describe_request
 from tap_zendesk_objects.streams.families import ExportStream
 from tap_zendesk_objects.timeutil import bookmark_epoch, format_time
@@ -38,7 +38,7 @@ class CurrentUserRequest(ZendeskStream):
     name = "current_user"
     path = "/api/v2/users/me"
     records_key = "user"
-    schema: ClassVar[dict[str, Any]] = {"type": "object", "properties": {}}
+    schema = NO_PROPERTIES
 
     def get_new_paginator(self) -> SinglePagePaginator:
         """One page."""

@@ -37,12 +37,14 @@ def via_channel(via: Any) -> str | None:
     """A child's `via` is a string, or an object reduced to its channel."""
     if isinstance(via, dict):
         return via.get("channel")
-    return via
+    return via  # type: ignore[no-any-return]  # JSON: a string or null
 
 
 def update_columns(update: dict[str, Any]) -> dict[str, Any]:
     """The parent update's fields that every one of its rows carries."""
-    system = update.get("system") if isinstance(update.get("system"), dict) else {}
+    system = update.get("system")
+    if not isinstance(system, dict):
+        system = {}
     stamp = to_epoch(update.get("timestamp"))
     return {
         "ticket_event_id": update.get("id"),
