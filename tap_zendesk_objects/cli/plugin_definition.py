@@ -47,7 +47,7 @@ END = f"  # <<< {NAME}: end of the generated definition"
 HEADER = (
     BEGIN,
     f"  # (the same definition as {DEFINITION_PATH.as_posix()}, but installed from this",
-    "  # checkout): change tap_zendesk_objects/config.py, then run scripts/plugin-definition.",
+    "  # checkout): change tap_zendesk_objects/config/schema.py, then scripts/plugin-definition.",
     "  # `select` is the tap's default selection; add a collection with",
     "  #   meltano select tap-zendesk-objects ticket_comments '*'",
 )
