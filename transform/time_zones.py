@@ -6,8 +6,9 @@ zone and year: the UTC start and end of the period the clocks differ from standa
 many whole hours). Fivetran's connector ships both tables; here they are generated, for every
 zone of `rails_time_zones.csv`, with the standard library's zoneinfo, into two SQL models (a
 `dbt run` loads no seeds). The zone rules come from the `tzdata` package (the version the `dbt`
-extra pins), not from the machine, so that every machine writes the same models. Run `python transform/time_zones.py` after changing the map or the
-years; `--check` fails when the committed models differ from what it would write.
+extra pins), not from the machine, so that every machine writes the same models. Run
+`python transform/time_zones.py` after changing the map, the years or that version; `--check`
+fails when the committed models differ from what it would write.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2040
 # The standard offset is the zone's lowest offset in this year: one value per zone, as in
 # Fivetran's table. Periods before a zone changed its standard time show as "daylight" ones.
 REFERENCE_YEAR = 2026
+
 
 def header() -> str:
     """The first line of a generated model: how it was made."""
