@@ -26,7 +26,7 @@ import yaml
 from tap_zendesk_objects.timeutil import to_epoch
 from tests.e2e.project import BIN, REPO, MeltanoProject, clean_environ
 from tests.e2e.test_meltano_run import project_env
-from tests.e2e.warehouse import START_DATE
+from tests.e2e.warehouse import SCHEMA, START_DATE
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
 from tests.postgres import Postgres
@@ -331,18 +331,19 @@ def test_no_request_beyond_the_selected_streams(pipeline: Pipeline) -> None:
     assert pipeline.emulator.request_counts() == before, "dbt asked Zendesk for something"
 
 
-def test_the_project_runs_with_plain_dbt_too(pipeline: Pipeline, tmp_path: Path) -> None:
-    """Without Meltano: the `dbt` extra's dbt, the project's profile, DBT_POSTGRES_* set."""
-    project = tmp_path / "transform"
-    shutil.copytree(REPO / "transform", project, ignore=shutil.ignore_patterns("target", "logs"))
+def plain_dbt(postgres: Postgres, folder: Path, schema: str, *args: str) -> None:
+    """`dbt run ARGS` of a copy of transform/ without Meltano, into `schema`."""
+    project = folder / "transform"
+    ignore = shutil.ignore_patterns("target", "logs")
+    shutil.copytree(REPO / "transform", project, ignore=ignore, dirs_exist_ok=True)
     env = {
         **clean_environ(),
-        **dbt_env(pipeline.postgres),
-        "DBT_POSTGRES_SCHEMA": "plain_dbt",
+        **dbt_env(postgres),
+        "DBT_POSTGRES_SCHEMA": schema,
         "DBT_PROFILES_DIR": str(project / "profiles" / "postgres"),
     }
     proc = subprocess.run(
-        [str(BIN / "dbt"), "run", "--project-dir", str(project)],
+        [str(BIN / "dbt"), "run", "--project-dir", str(project), *args],
         env=env,
         capture_output=True,
         text=True,
@@ -350,8 +351,45 @@ def test_the_project_runs_with_plain_dbt_too(pipeline: Pipeline, tmp_path: Path)
         check=False,
     )
     assert proc.returncode == 0, proc.stdout[-4000:]
+
+
+def test_the_project_runs_with_plain_dbt_too(pipeline: Pipeline, tmp_path: Path) -> None:
+    """Without Meltano: the `dbt` extra's dbt, the project's profile, DBT_POSTGRES_* set."""
+    plain_dbt(pipeline.postgres, tmp_path, "plain_dbt")
     pg = pipeline.postgres
     assert pg.tables("plain_dbt") == pg.tables(DBT_SCHEMA)
+
+
+def test_custom_field_changes_are_named_by_their_numeric_id(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """Both shapes the reference leaves open: a custom field under its own id (the tap's
+    field_name is then the id), and several under `custom_ticket_fields` (one row each)."""
+    pg = pipeline.postgres
+    insert = (
+        f"insert into {SCHEMA}.ticket_events (id, ticket_event_id, ticket_id, updater_id, "
+        '"timestamp", event_type, field_name, value, received_at) '
+        "values (%s, 1, -7, 42, '2026-01-02 03:04:05', 'Change', %s, %s, now())"
+    )
+    crafted = [
+        (-1, "360000123", "gold"),
+        (-2, "custom_ticket_fields", '{"360000456": "x", "360000789": ["a", "b"]}'),
+    ]
+    try:
+        for row in crafted:
+            pg.query(insert, row)
+        plain_dbt(pg, tmp_path, "crafted", "--select", "ticket_field_history")
+        got = {
+            (r["field_name"], r["value"], r["user_id"])
+            for r in pg.rows("crafted", "ticket_field_history", "ticket_id = -7")
+        }
+        assert got == {
+            ("360000123", "gold", 42),
+            ("360000456", "x", 42),
+            ("360000789", '["a", "b"]', 42),
+        }
+    finally:
+        pg.query(f"delete from {SCHEMA}.ticket_events where ticket_id = -7")
 
 
 def test_a_scheduled_run_then_dbt_updates_the_relations(pipeline: Pipeline) -> None:

@@ -2,7 +2,7 @@
 -- Change events of the ticket event export (standard fields by name, custom fields by their
 -- numeric id), plus the SLA targets and policies Zendesk applied (ticket metric events), in
 -- the form ticket audits give them: {"minutes": n, "in_business_hours": bool} and the title.
-with changes as (
+with events as (
     select
         e.ticket_id,
         e.field_name,
@@ -13,6 +13,22 @@ with changes as (
     from {{ require_tap_table('ticket_events', 'ticket_events') }} as e
     where e.event_type in ('Create', 'Change')
         and e.field_name is not null
+),
+
+changes as (
+    select * from events where field_name <> 'custom_ticket_fields'
+    union all
+    -- A child that carries custom fields as one object ({"<field id>": value}) is one change
+    -- per field, named by its id as for a single custom field.
+    select e.ticket_id, field.key, field.value, e.updated, e.user_id, e.received_at
+    from events as e
+    cross join lateral jsonb_each_text(
+        case
+            when e.value ~ '^\s*\{' then cast(e.value as jsonb)
+            else '{}'::jsonb
+        end
+    ) as field
+    where e.field_name = 'custom_ticket_fields'
 ),
 
 updaters as (
