@@ -73,7 +73,7 @@ def sync_gc() -> Iterator[None]:
 
 
 class TapZendeskObjects(TapInternals, Tap):
-    """Copies a Zendesk Support account's objects: Segment's 16 collections, and opt-in ones."""
+    """Copies a Zendesk Support account's objects: Segment's 16 collections and 33 opt-in ones."""
 
     name = "tap-zendesk-objects"
     config_jsonschema = CONFIG_SCHEMA

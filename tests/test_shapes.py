@@ -99,3 +99,12 @@ def test_a_change_of_the_tickets_type_names_the_type_field():
     # A child whose `type` names the event (no `event_type`) is not a field change of it.
     status = event_row(shared, {"id": 5, "type": "Change", "status": "open"})
     assert (status["field_name"], status["value"]) == ("status", "open")
+
+
+def test_a_custom_field_change_is_named_by_the_fields_id():
+    # dbt_zendesk's ticket_field_history names custom fields by their numeric id, as the
+    # connector does: the export's key for the field is that id, kept as the field name.
+    shared = update_columns(UPDATE)
+    row = event_row(shared, {"id": 6, "event_type": "Change", "via": "Web form",
+                             "360000123": ["a", "b"], "previous_value": None})  # fmt: skip
+    assert (row["field_name"], row["value"]) == ("360000123", '["a", "b"]')
