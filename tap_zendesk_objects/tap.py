@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import signal
@@ -76,7 +77,8 @@ class TapZendeskObjects(TapInternals, Tap):
     """Copies a Zendesk Support account's objects: Segment's 16 collections and 33 opt-in ones."""
 
     name = "tap-zendesk-objects"
-    config_jsonschema = CONFIG_SCHEMA
+    # A copy: the SDK adds its own settings to this dict in place when it checks a config.
+    config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)
     message_writer_class = BatchingWriter  # msgspec, and RECORD lines batched
     # The SDK's, less BATCH: records reach the target as RECORD messages only.
     capabilities: ClassVar[list[CapabilitiesEnum]] = [

@@ -17,6 +17,8 @@ import yaml
 import tap_zendesk_objects
 from tap_zendesk_objects.cli import plugin_definition
 from tap_zendesk_objects.config.checks import auth_method, check_config
+from tap_zendesk_objects.config.schema import CONFIG_SCHEMA
+from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.singer import discover
 
 REPO = Path(__file__).resolve().parents[1]
@@ -209,3 +211,11 @@ def test_readme_adds_the_definition_and_selects_the_default_collections(committe
     assert [c[:3] for c in selects] == [["meltano", "select", "tap-zendesk-objects"]] * len(selects)
     assert all(c[4] == "*" and len(c) == 5 for c in selects)
     assert [f"{c[3]}.*" for c in selects] == committed["select"]
+
+
+def test_the_sdk_adding_its_settings_leaves_the_tap_s_own_alone():
+    """The SDK appends its settings (stream_maps...) to the tap's schema whenever a tap in this
+    process checks a config: the settings the tap itself declares must stay as declared."""
+    TapZendeskObjects.append_builtin_config(TapZendeskObjects.config_jsonschema)  # as the SDK
+    assert "stream_maps" in TapZendeskObjects.config_jsonschema["properties"]
+    assert "stream_maps" not in CONFIG_SCHEMA["properties"]
