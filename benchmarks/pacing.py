@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.catalogs import every_stream, select, selected
-from benchmarks.taps import THIS, TapCode
+from benchmarks.taps import THIS, TapCode, credentials
 from benchmarks.written import check_written, expected
 from tap_zendesk_objects.config import (
     DEFAULT_CONVERSATION_LOG_RATE,
@@ -182,6 +182,7 @@ def one_mode(
     others: float = 0.0,
     all_streams: bool = False,
     tap: TapCode = THIS,
+    api_token: bool = False,
 ) -> dict:
     """A full sync and a scheduled one after 10 changes, on a fresh account; the full
     sync's records are checked against the truth."""
@@ -194,7 +195,7 @@ def one_mode(
         options["other_core_per_minute"] = int(DEFAULT_CORE_RATE * others)
     with Emulator(account, **options) as emulator:
         rates = {} if limited else UNPACED
-        config = {**emulator.oauth_config(), "start_date": START_DATE, **rates}
+        config = {**credentials(emulator, api_token), "start_date": START_DATE, **rates}
         (workdir / "config.json").write_text(json.dumps(config))
         catalog = tap.discover(workdir / "config.json")
         if all_streams:
@@ -217,6 +218,7 @@ def pacing(
     *,
     busy_only: bool = False,
     all_streams: bool = False,
+    api_token: bool = False,
 ) -> dict[str, Any]:
     """Every case with each tap code, printed as a table; the figures (per code) too."""
     figures: dict[str, Any] = {tap.label: {} for tap in taps}
@@ -233,8 +235,10 @@ def pacing(
     )
     for scale in [] if busy_only else scales:
         for tap in taps:
-            a = one_mode(scale, workdir, limited=False, all_streams=all_streams, tap=tap)
-            b = one_mode(scale, workdir, limited=True, all_streams=all_streams, tap=tap)
+            a, b = (
+                one_mode(scale, workdir, limited, 0.0, all_streams, tap, api_token)
+                for limited in (False, True)
+            )
             for kind in ("full", "scheduled"):
                 target = a[kind]["wall"] + b[kind]["forced"] + SLACK_SECONDS
                 within = b[kind]["wall"] <= target and b[kind]["429"] == 0
@@ -253,9 +257,7 @@ def pacing(
                 )
     scale = max(scales)  # the most Core requests: more than the others leave in a minute
     for tap in taps:
-        busy = one_mode(
-            scale, workdir, limited=True, others=OTHERS_SHARE, all_streams=all_streams, tap=tap
-        )["full"]
+        busy = one_mode(scale, workdir, True, OTHERS_SHARE, all_streams, tap, api_token)["full"]
         figures[tap.label]["others spend 80% of Core"] = {
             k: v for k, v in busy.items() if k != "state"
         }

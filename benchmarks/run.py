@@ -44,7 +44,7 @@ from benchmarks.catalogs import every_stream, select, selected
 from benchmarks.conversations import conversations
 from benchmarks.help_center import help_center
 from benchmarks.pacing import UNPACED, pacing
-from benchmarks.taps import THIS, TapCode, checkout
+from benchmarks.taps import THIS, TapCode, checkout, credentials
 from benchmarks.written import START_EPOCH, check_written, expected, full_truth
 from tests.emulator.account import Account
 from tests.emulator.more_collections import MORE_STREAMS
@@ -166,7 +166,7 @@ def stream_of(endpoint: str) -> str:
 
 
 def sync(
-    scale: float, workdir: Path, taps: Sequence[TapCode], runs: int = 1
+    scale: float, workdir: Path, taps: Sequence[TapCode], runs: int = 1, api_token: bool = False
 ) -> tuple[dict[TapCode, list[Run]], Account]:
     """Build a warm account, serve it, and run `runs` full syncs of the 31 streams with each
     tap code, alternating between them so that both meet the same machine load."""
@@ -175,8 +175,7 @@ def sync(
     gc.freeze()  # the emulator stands in for Zendesk: its own heap is not what is measured
     done: dict[TapCode, list[Run]] = {tap: [] for tap in taps}
     with Emulator(account) as emulator:
-        # OAuth client credentials, the way the README recommends running the tap.
-        config = {**emulator.oauth_config(), **UNPACED, "start_date": START_DATE}
+        config = {**credentials(emulator, api_token), **UNPACED, "start_date": START_DATE}
         catalogs = {tap: full_catalog(tap, config, workdir) for tap in taps}
         for _ in range(runs):
             for tap in taps:
@@ -218,9 +217,11 @@ def report_requests(
     return made, least, lines, per_stream
 
 
-def throughput(scale: float, runs: int, taps: Sequence[TapCode], workdir: Path) -> dict:
+def throughput(
+    scale: float, runs: int, taps: Sequence[TapCode], workdir: Path, api_token: bool
+) -> dict:
     """Sections 1 and 2: records/s and CPU of the median run, requests against the floor."""
-    done, account = sync(scale, workdir, taps, runs=runs)
+    done, account = sync(scale, workdir, taps, runs=runs, api_token=api_token)
     figures: dict[str, Any] = {}
     print(f"\n1. Throughput at scale {scale:g}, limits off, messages to a file")
     for tap in taps:
@@ -258,12 +259,12 @@ def throughput(scale: float, runs: int, taps: Sequence[TapCode], workdir: Path) 
     return figures
 
 
-def memory(scales: list[float], taps: Sequence[TapCode], workdir: Path) -> dict:
+def memory(scales: list[float], taps: Sequence[TapCode], workdir: Path, api_token: bool) -> dict:
     """Section 4: the tap's peak RSS in one full sync of the 31 streams at each scale."""
     print("\n4. Peak RSS of the tap")
     figures: dict[str, Any] = {}
     for scale in scales:
-        done, _ = sync(scale, workdir, taps)
+        done, _ = sync(scale, workdir, taps, api_token=api_token)
         for tap in taps:
             (run,) = done[tap]
             figures.setdefault(tap.label, {})[f"{scale:g}"] = round(run.max_rss_mb, 1)
@@ -308,6 +309,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also run the code of git REF (a temporary worktree), alternating with this "
         "checkout's, in throughput, pacing and memory",
     )
+    parser.add_argument(
+        "--api-token",
+        action="store_true",
+        help="authenticate with an API token instead of OAuth client credentials (for "
+        "--compare with refs older than the OAuth grants)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     args.only = set(args.only.split(","))
@@ -337,12 +344,16 @@ def main(argv: list[str] | None = None) -> None:
             tap.compile()  # as a pip install would leave it (an editable install compiles late)
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         if "throughput" in args.only:
-            figures["throughput"] = throughput(args.scale, args.runs, taps, workdir)
+            figures["throughput"] = throughput(args.scale, args.runs, taps, workdir, args.api_token)
         if "pacing" in args.only:
             scales = scales_of(args.pacing_scales)
-            figures["pacing"] = pacing(scales, workdir, taps, all_streams=args.all_streams)
+            figures["pacing"] = pacing(
+                scales, workdir, taps, all_streams=args.all_streams, api_token=args.api_token
+            )
         if "memory" in args.only:
-            figures["peak_rss_mb"] = memory(scales_of(args.memory_scales), taps, workdir)
+            figures["peak_rss_mb"] = memory(
+                scales_of(args.memory_scales), taps, workdir, args.api_token
+            )
         if "conversations" in args.only:
             figures["conversations"] = conversations(args.conversation_scale, workdir)
         if "help-center" in args.only:

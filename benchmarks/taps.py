@@ -18,7 +18,10 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tests.emulator.server import Emulator
 
 ROOT = Path(__file__).resolve().parents[1]
 PEAK_RSS = ROOT / "benchmarks" / "peak_rss.py"
@@ -44,10 +47,12 @@ class TapCode:
     def discover(self, config: Path) -> dict[str, Any]:
         """The catalog this code discovers with the config file `config`."""
         args = self.command("--config", str(config), "--discover")
-        out = subprocess.run(
-            args, cwd=self.root, env=self.env(), capture_output=True, check=True
-        ).stdout
-        return json.loads(out)
+        done = subprocess.run(
+            args, cwd=self.root, env=self.env(), capture_output=True, check=False, text=True
+        )
+        if done.returncode != 0:
+            sys.exit(f"{self.label}: discovery failed:\n{done.stderr[-1500:]}")
+        return json.loads(done.stdout)
 
     def compile(self) -> None:
         """Byte-compile the package, as a pip install would leave it."""
@@ -55,6 +60,12 @@ class TapCode:
 
 
 THIS = TapCode("this checkout", ROOT)
+
+
+def credentials(emulator: Emulator, api_token: bool) -> dict[str, Any]:
+    """OAuth client credentials, the way the README recommends running the tap; or an API
+    token, for refs older than the OAuth grants (before 2026-11-29)."""
+    return emulator.config() if api_token else emulator.oauth_config()
 
 
 @contextlib.contextmanager
