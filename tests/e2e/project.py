@@ -19,8 +19,10 @@ BIN = Path(sys.executable).parent
 MELTANO = str(BIN / "meltano")
 # What `pip_url: -e .` needs to build the tap from the project folder.
 PACKAGE_FILES = ("pyproject.toml", "README.md", "tap_zendesk_objects")
+# Copied, not linked: dbt writes into its project folder (`dbt clean` empties parts of it).
+COPIED_FOLDERS = ("transform",)
 # Variables that would change what a run does if they leaked in from the shell.
-_FOREIGN = ("TAP_ZENDESK_OBJECTS", "TARGET_POSTGRES", "TARGET_JSONL", "MELTANO_")
+_FOREIGN = ("TAP_ZENDESK_OBJECTS", "TARGET_POSTGRES", "TARGET_JSONL", "MELTANO_", "DBT_")
 
 
 def clean_environ() -> dict[str, str]:
@@ -44,6 +46,9 @@ class MeltanoProject:
             link = self.root / name
             if not link.exists():
                 link.symlink_to(REPO / name)
+        for name in COPIED_FOLDERS:
+            ignore = shutil.ignore_patterns("target", "logs", "dbt_packages", "__pycache__")
+            shutil.copytree(REPO / name, self.root / name, ignore=ignore, dirs_exist_ok=True)
         self.env = {
             **clean_environ(),
             "MELTANO_SYS_DIR_ROOT": str(sys_dir),

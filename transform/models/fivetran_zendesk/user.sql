@@ -1,0 +1,38 @@
+-- One row per user, as Fivetran's `user`; custom fields pass through.
+{%- set users = require_tap_table('users', 'users') %}
+select
+    {{ fivetran_synced('u.') }},
+    {{ fivetran_deleted('u.') }},
+    u.active,
+    u.alias,
+    cast(null as bigint) as authenticity_token,
+    u.chat_only,
+    u.created_at,
+    u.details,
+    u.email,
+    u.external_id,
+    u.id,
+    u.last_login_at,
+    u.locale,
+    u.locale_id,
+    u.moderator,
+    u.name,
+    u.notes,
+    u.only_private_comments,
+    u.organization_id,
+    u.phone,
+    u.photo ->> 'content_url' as remote_photo_url,
+    u.restricted_agent,
+    u.role,
+    u.shared,
+    u.shared_agent,
+    u.signature,
+    u.suspended,
+    u.ticket_restriction,
+    u.time_zone,
+    u.two_factor_auth_enabled,
+    u.updated_at,
+    u.url,
+    u.verified
+    {{ custom_field_columns(users, 'u.') }}
+from {{ users }} as u
