@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks.catalogs import select, selected
 from benchmarks.pacing import UNPACED, bucket_seconds, measure
+from benchmarks.taps import THIS
+from benchmarks.written import expected
 from tests.emulator.account import Account
 from tests.emulator.conversation_account import CONVERSATION_STREAMS
 from tests.emulator.conversation_routes import log_requests
@@ -47,14 +49,8 @@ CONVERSATIONS = CONVERSATION_STREAMS
 def catalog_for(workdir: Path, config: dict) -> dict:
     """Discovery's catalog: the default selection plus the four conversation streams."""
     (workdir / "config.json").write_text(json.dumps(config))
-    discover = [sys.executable, "-m", "tap_zendesk_objects", "--discover"]
-    discover += ["--config", str(workdir / "config.json")]
-    catalog = json.loads(subprocess.run(discover, capture_output=True, check=True).stdout)
-    for entry in catalog["streams"]:
-        for metadata in entry["metadata"]:
-            if metadata["breadcrumb"] == [] and entry["stream"] in CONVERSATIONS:
-                metadata["metadata"]["selected"] = True
-    return catalog
+    catalog = THIS.discover(workdir / "config.json")
+    return select(catalog, lambda name, default: default or name in CONVERSATIONS)
 
 
 def log_floor(account: Account, tickets: set[int]) -> int:
@@ -72,7 +68,8 @@ def one_mode(scale: float, workdir: Path, limited: bool) -> dict[str, Any]:
         config.update({} if limited else UNPACED)
         catalog = catalog_for(workdir, config)
         messaging = account.messaging_ticket_ids()
-        full = measure(emulator, workdir, config, catalog, None)
+        truth = expected(account, selected(catalog))
+        full = measure(emulator, workdir, config, catalog, None, truth=truth)
         asked = log_requests(emulator)
         full["log"] = {
             "requests": sum(asked.values()),

@@ -20,14 +20,17 @@ from __future__ import annotations
 import json
 import math
 import re
-import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from benchmarks.catalogs import select, selected
 from benchmarks.pacing import UNPACED, run
+from benchmarks.taps import THIS
+from benchmarks.written import expected
 from tests.emulator.account import Account
 from tests.emulator.help_center import ARTICLES
 from tests.emulator.help_center_account import HELP_CENTER_STREAMS
@@ -100,9 +103,17 @@ def floor(account: Account, moved_votes: set | None) -> dict[str, int]:
     return out
 
 
-def measure(emulator: Emulator, workdir: Path, config: dict, catalog: dict, state: Any) -> dict:
+def measure(
+    emulator: Emulator,
+    workdir: Path,
+    config: dict,
+    catalog: dict,
+    state: Any,
+    truth: Mapping[str, int] | None = None,
+) -> dict:
+    """One run's wall time and requests per family; with `truth`, its records are checked."""
     emulator.reset_counts()
-    wall, final = run(workdir, config, catalog, state)
+    wall, final = run(workdir, config, catalog, state, truth=truth)
     made: Counter[str] = Counter()
     for path, n in emulator.request_counts().items():
         name = family(path)
@@ -117,14 +128,11 @@ def help_center(scale: float, workdir: Path) -> dict[str, Any]:
     with Emulator(account) as emulator:
         config = {**emulator.config(), **UNPACED, "start_date": START_DATE}
         (workdir / "config.json").write_text(json.dumps(config))
-        discover = [sys.executable, "-m", "tap_zendesk_objects", "--discover"]
-        discover += ["--config", str(workdir / "config.json")]
-        catalog = json.loads(subprocess.run(discover, capture_output=True, check=True).stdout)
-        for entry in catalog["streams"]:
-            for metadata in entry["metadata"]:
-                if metadata["breadcrumb"] == []:
-                    metadata["metadata"]["selected"] = entry["stream"] in HELP_CENTER_STREAMS
-        first = measure(emulator, workdir, config, catalog, None)
+        catalog = select(
+            THIS.discover(workdir / "config.json"), lambda name, _: name in HELP_CENTER_STREAMS
+        )
+        truth = expected(account, selected(catalog))
+        first = measure(emulator, workdir, config, catalog, None, truth)
         first["floor"] = floor(account, None)
         account.edit_articles(2)
         account.add_article_comments(3)

@@ -12,7 +12,9 @@ Every run authenticates with OAuth client credentials; in (b) the emulator's tok
 20 s, and the token requests each run made are reported.
 
 The catalog is the tap's default selection (Segment's collections), as a scheduled
-production run has it.
+production run has it; with `all_streams`, the 31 streams of the throughput figure. Each
+full sync's records are counted in its output and checked against the emulator's truth.
+Given several tap codes (`--compare`), every case runs with each, one after the other.
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.catalogs import every_stream, select, selected
+from benchmarks.taps import THIS, TapCode, credentials
+from benchmarks.written import check_written, expected
 from tap_zendesk_objects.config.schema import (
     DEFAULT_CONVERSATION_LOG_RATE,
     DEFAULT_CORE_RATE,
@@ -104,23 +110,34 @@ def forced_seconds(buckets: dict[str, int]) -> float:
     return max(bucket_seconds(b, n) for b, n in buckets.items())
 
 
-def run(workdir: Path, config: dict, catalog: dict, state: dict | None) -> tuple[float, dict]:
-    """One tap run, stdout to a file; (wall seconds, final state)."""
+def run(
+    workdir: Path,
+    config: dict,
+    catalog: dict,
+    state: dict | None,
+    tap: TapCode = THIS,
+    truth: Mapping[str, int] | None = None,
+) -> tuple[float, dict]:
+    """One tap run, stdout to a file; (wall seconds, final state). With `truth` (records per
+    stream), the records written are checked against it."""
     paths = {name: workdir / f"{name}.json" for name in ("config", "catalog", "state")}
     paths["config"].write_text(json.dumps(config))
     paths["catalog"].write_text(json.dumps(catalog))
-    args = [sys.executable, "-m", "tap_zendesk_objects"]
-    args += ["--config", str(paths["config"]), "--catalog", str(paths["catalog"])]
+    args = tap.command("--config", str(paths["config"]), "--catalog", str(paths["catalog"]))
     if state is not None:
         paths["state"].write_text(json.dumps(state))
         args += ["--state", str(paths["state"])]
     out, err = workdir / "out.jsonl", workdir / "err.log"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         started = time.perf_counter()
-        code = subprocess.run(args, stdout=stdout, stderr=stderr, check=False).returncode
+        code = subprocess.run(
+            args, stdout=stdout, stderr=stderr, check=False, cwd=tap.root, env=tap.env()
+        ).returncode
         wall = time.perf_counter() - started
     if code != 0:
-        sys.exit(f"tap failed ({code}):\n{err.read_text(errors='replace')[-2000:]}")
+        sys.exit(f"{tap.label}: tap failed ({code}):\n{err.read_text(errors='replace')[-2000:]}")
+    if truth is not None:
+        check_written(out, truth, tap.label)
     return wall, last_state(out)
 
 
@@ -132,10 +149,19 @@ def last_state(path: Path) -> dict:
     return json.loads(states[-1])["value"]
 
 
-def measure(emulator: Emulator, workdir: Path, config: dict, catalog: dict, state: Any) -> dict:
+def measure(
+    emulator: Emulator,
+    workdir: Path,
+    config: dict,
+    catalog: dict,
+    state: Any,
+    tap: TapCode = THIS,
+    truth: Mapping[str, int] | None = None,
+) -> dict:
+    """One run's wall time, requests per bucket, waits, 429s and token requests."""
     emulator.reset_rate_windows()  # a window after any earlier run
     emulator.reset_counts()
-    wall, final = run(workdir, config, catalog, state)
+    wall, final = run(workdir, config, catalog, state, tap, truth)
     buckets = per_bucket(emulator.request_counts())
     log = (workdir / "err.log").read_text(errors="replace")
     return {
@@ -150,9 +176,16 @@ def measure(emulator: Emulator, workdir: Path, config: dict, catalog: dict, stat
 
 
 def one_mode(
-    scale: float, workdir: Path, limited: bool, others: float = 0.0, every_stream: bool = False
+    scale: float,
+    workdir: Path,
+    limited: bool,
+    others: float = 0.0,
+    all_streams: bool = False,
+    tap: TapCode = THIS,
+    api_token: bool = False,
 ) -> dict:
-    """A full sync and a scheduled one after 10 changes, on a fresh account."""
+    """A full sync and a scheduled one after 10 changes, on a fresh account; the full
+    sync's records are checked against the truth."""
     account = Account(scale=scale, seed=1)
     account.warm()
     options: dict[str, Any] = {"rate_limits": limited}
@@ -162,29 +195,36 @@ def one_mode(
         options["other_core_per_minute"] = int(DEFAULT_CORE_RATE * others)
     with Emulator(account, **options) as emulator:
         rates = {} if limited else UNPACED
-        config = {**emulator.oauth_config(), "start_date": START_DATE, **rates}
+        config = {**credentials(emulator, api_token), "start_date": START_DATE, **rates}
         (workdir / "config.json").write_text(json.dumps(config))
-        discover = [sys.executable, "-m", "tap_zendesk_objects", "--discover"]
-        discover += ["--config", str(workdir / "config.json")]
-        catalog = json.loads(subprocess.run(discover, capture_output=True, check=True).stdout)
-        for entry in catalog["streams"] if every_stream else []:
-            for metadata in entry["metadata"]:
-                if metadata["breadcrumb"] == []:
-                    metadata["metadata"]["selected"] = True
-        full = measure(emulator, workdir, config, catalog, None)
+        catalog = tap.discover(workdir / "config.json")
+        if all_streams:
+            select(catalog, every_stream)
+        truth = expected(account, selected(catalog))
+        full = measure(emulator, workdir, config, catalog, None, tap, truth)
         if others:
             return {"full": full}
         account.update_tickets(5)
         account.update_users(3)
         account.update_organizations(2)
-        scheduled = measure(emulator, workdir, config, catalog, full["state"])
+        scheduled = measure(emulator, workdir, config, catalog, full["state"], tap)
     return {"full": full, "scheduled": scheduled}
 
 
-def pacing(scales: list[float], workdir: Path, *, busy_only: bool = False) -> dict[str, Any]:
-    """Every case, printed as a table; the figures are returned too."""
-    figures: dict[str, Any] = {}
-    print("\n3. Pacing: (a) no limits anywhere, (b) Zendesk's default limits, tap at defaults")
+def pacing(
+    scales: list[float],
+    workdir: Path,
+    taps: Sequence[TapCode] = (THIS,),
+    *,
+    busy_only: bool = False,
+    all_streams: bool = False,
+    api_token: bool = False,
+) -> dict[str, Any]:
+    """Every case with each tap code, printed as a table; the figures (per code) too."""
+    figures: dict[str, Any] = {tap.label: {} for tap in taps}
+    selection = "the 31 streams" if all_streams else "the default selection"
+    print(f"\n3. Pacing of {selection}: (a) no limits anywhere, (b) Zendesk's default limits,")
+    print("   the tap at its defaults")
     print(
         "   requests per bucket: core (every request) / incremental exports / users export"
         " / conversation log / side conversation events"
@@ -194,41 +234,59 @@ def pacing(scales: list[float], workdir: Path, *, busy_only: bool = False) -> di
         f"  tokens ({TOKEN_LIFETIME_SECONDS} s)"
     )
     for scale in [] if busy_only else scales:
-        a = one_mode(scale, workdir, limited=False)
-        b = one_mode(scale, workdir, limited=True)
-        for kind in ("full", "scheduled"):
-            target = a[kind]["wall"] + b[kind]["forced"] + SLACK_SECONDS
-            within = b[kind]["wall"] <= target and b[kind]["429"] == 0
-            figures[f"scale {scale:g} {kind}"] = {
-                "a": {k: v for k, v in a[kind].items() if k != "state"},
-                "b": {k: v for k, v in b[kind].items() if k != "state"},
-                "target": round(target, 1),
-                "within": within,
-            }
-            print(
-                f"   scale {scale:g} {kind:<14} {a[kind]['wall']:>6.1f} {b[kind]['wall']:>6.1f} "
-                f"{target:>6.1f}  {'/'.join(map(str, b[kind]['requests'].values())):<12} "
-                f"{b[kind]['429']:>3}  {b[kind]['tokens']:>6}{'' if within else '  OVER TARGET'}"
+        for tap in taps:
+            a, b = (
+                one_mode(scale, workdir, limited, 0.0, all_streams, tap, api_token)
+                for limited in (False, True)
             )
+            for kind in ("full", "scheduled"):
+                target = a[kind]["wall"] + b[kind]["forced"] + SLACK_SECONDS
+                within = b[kind]["wall"] <= target and b[kind]["429"] == 0
+                figures[tap.label][f"scale {scale:g} {kind}"] = {
+                    "a": {k: v for k, v in a[kind].items() if k != "state"},
+                    "b": {k: v for k, v in b[kind].items() if k != "state"},
+                    "target": round(target, 1),
+                    "within": within,
+                }
+                requests = "/".join(map(str, b[kind]["requests"].values()))
+                print(
+                    f"   scale {scale:g} {kind:<14} {a[kind]['wall']:>6.1f} "
+                    f"{b[kind]['wall']:>6.1f} {target:>6.1f}  {requests:<12} "
+                    f"{b[kind]['429']:>3}  {b[kind]['tokens']:>6}"
+                    f"{'' if within else '  OVER TARGET'}{label_of(tap, taps)}"
+                )
     scale = max(scales)  # the most Core requests: more than the others leave in a minute
-    busy = one_mode(scale, workdir, limited=True, others=OTHERS_SHARE)["full"]
-    figures["others spend 80% of Core"] = {k: v for k, v in busy.items() if k != "state"}
-    print(
-        f"   scale {scale:g} full, another integration spending 80% of Core: "
-        f"{busy['wall']:.1f} s, requests {'/'.join(map(str, busy['requests'].values()))}, "
-        f"waits of 1 s or more {'/'.join(map(str, busy['waits'].values()))}, {busy['429']} x 429, "
-        f"{busy['tokens']} token requests"
-    )
-    return figures
+    for tap in taps:
+        busy = one_mode(scale, workdir, True, OTHERS_SHARE, all_streams, tap, api_token)["full"]
+        figures[tap.label]["others spend 80% of Core"] = {
+            k: v for k, v in busy.items() if k != "state"
+        }
+        print(
+            f"   scale {scale:g} full, another integration spending 80% of Core: "
+            f"{busy['wall']:.1f} s, requests {'/'.join(map(str, busy['requests'].values()))}, "
+            f"waits of 1 s or more {'/'.join(map(str, busy['waits'].values()))}, "
+            f"{busy['429']} x 429, {busy['tokens']} token requests{label_of(tap, taps)}"
+        )
+    return figures if len(taps) > 1 else figures[THIS.label]
+
+
+def label_of(tap: TapCode, taps: Sequence[TapCode]) -> str:
+    """Which code a printed row measured, when several are compared."""
+    return f"  [{tap.label}]" if len(taps) > 1 else ""
 
 
 def main() -> None:
-    """`python -m benchmarks.pacing [SCALES [JSON]]`: these cases alone."""
+    """`python -m benchmarks.pacing [SCALES [JSON]] [--busy-only] [--all-streams]`."""
     import tempfile
 
     scales = [float(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1,5").split(",")]
     with tempfile.TemporaryDirectory() as tmp:
-        figures = pacing(scales, Path(tmp), busy_only="--busy-only" in sys.argv)
+        figures = pacing(
+            scales,
+            Path(tmp),
+            busy_only="--busy-only" in sys.argv,
+            all_streams="--all-streams" in sys.argv,
+        )
     if len(sys.argv) > 2 and sys.argv[2].endswith(".json"):
         Path(sys.argv[2]).write_text(json.dumps(figures, indent=2) + "\n")
 

@@ -13,39 +13,46 @@ Reports the four figures issue 7 asks for, and a fifth:
 6. the Help Center, community and custom object streams (benchmarks/help_center.py):
    requests per family against the floor, first and scheduled sync.
 
+Every full sync's records are counted in the tap's output and checked against the emulator's
+truth: a run that wrote other counts stops the benchmark. `--compare REF` runs the code of a
+git ref side by side with this checkout's (sections 1 to 4), `--all-streams` paces every
+stream instead of the default selection, `--only` picks sections.
+
 Run: `scripts/benchmark` (or `.venv/bin/python -m benchmarks.run --help`).
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
+import contextlib
 import gc
 import json
 import math
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.conversations import CONVERSATIONS, conversations
+from benchmarks.catalogs import every_stream, select, selected
+from benchmarks.conversations import conversations
 from benchmarks.help_center import help_center
 from benchmarks.pacing import UNPACED, pacing
+from benchmarks.taps import THIS, TapCode, checkout, credentials
+from benchmarks.written import START_EPOCH, check_written, expected, full_truth
 from tests.emulator.account import Account
-from tests.emulator.help_center_account import HELP_CENTER_STREAMS
 from tests.emulator.more_collections import MORE_STREAMS
-from tests.emulator.more_collections import truth as more_truth
 from tests.emulator.oauth import TOKEN_PATH
 from tests.emulator.server import Emulator
-from tests.emulator.zendesk import visible_cutoff
 
 START_DATE = "2000-01-01T00:00:00Z"
-START_EPOCH = 946684800
+SECTIONS = ("throughput", "pacing", "memory", "conversations", "help-center")
 EXPORT_PAGE, LIST_PAGE = 1000, 100
 EXPORTS = {
     "/api/v2/incremental/tickets/cursor": "tickets",
@@ -80,63 +87,60 @@ LISTS = {
     "/api/v2/business_hours/schedules": "schedules",
 }
 HOLIDAYS = "/api/v2/business_hours/schedules/{}/holidays"
-# Streams added after the throughput figures were first taken, benchmarked in sections 5, 6.
-LATER_STREAMS = frozenset({*CONVERSATIONS, *HELP_CENTER_STREAMS})
 # Requests each run makes once besides the collections' pages.
 PER_RUN = {"/api/v2/users/me": "admin check", TOKEN_PATH: "OAuth token"}
 
 
 @dataclass
 class Run:
-    """One tap run: wall and CPU seconds, peak RSS, exit code."""
+    """One tap run: wall and CPU seconds, peak RSS, the records it wrote, its requests."""
 
     wall: float
     cpu: float
     max_rss_mb: float
-    returncode: int
-    stderr_tail: str
+    records: int
+    requests: dict[str, int]
 
 
-def run_tap(config: dict[str, Any], catalog: dict[str, Any], workdir: Path) -> Run:
-    """Run the tap's console entry point with stdout to /dev/null; measure it alone."""
+def run_tap(
+    tap: TapCode, config: dict[str, Any], catalog: dict[str, Any], workdir: Path, truth: Any
+) -> Run:
+    """Run the tap with its messages to a file; measure it alone.
+
+    The records are counted in that file after the run, outside the measured time, and
+    checked against `truth` (records per selected stream).
+    """
     (workdir / "config.json").write_text(json.dumps(config))
     (workdir / "catalog.json").write_text(json.dumps(catalog))
-    rss_file = workdir / "peak_rss_kb"
-    args = [sys.executable, "-m", "benchmarks.peak_rss", str(rss_file)]
-    args += ["--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json")]
+    rss_file, out_path = workdir / "peak_rss_kb", workdir / "out.jsonl"
+    args = tap.command(
+        "--config", str(workdir / "config.json"), "--catalog", str(workdir / "catalog.json"),
+        peak_rss_file=rss_file,
+    )  # fmt: skip
     err_path = workdir / "stderr.log"
-    with Path(os.devnull).open("wb") as devnull, err_path.open("wb") as err:
+    with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=devnull, stderr=err)
+        proc = subprocess.Popen(args, stdout=out, stderr=err, cwd=tap.root, env=tap.env())
         _, status, usage = os.wait4(proc.pid, 0)  # CPU of the tap alone
         wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        max_rss_mb=int(rss_file.read_text()) / 1024,
-        returncode=proc.returncode,
-        stderr_tail=err_path.read_text(errors="replace")[-1500:],
-    )
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"{tap.label}: the tap failed ({code}):\n{err_path.read_text()[-1500:]}")
+    records = check_written(out_path, truth, tap.label)
+    out_path.unlink()
+    rss_mb = int(rss_file.read_text()) / 1024
+    return Run(wall, usage.ru_utime + usage.ru_stime, rss_mb, records, {})
 
 
-def full_catalog(config: dict[str, Any], workdir: Path) -> dict[str, Any]:
-    """The discovered catalog with the 31 streams selected (opt-in ones too).
+def full_catalog(tap: TapCode, config: dict[str, Any], workdir: Path) -> dict[str, Any]:
+    """The catalog `tap` discovers, with the 31 streams selected (opt-in ones too).
 
     The conversation streams are measured apart, on a messaging-heavy account
     (benchmarks/conversations.py), and so are the Help Center, community and custom object
     streams (benchmarks/help_center.py).
     """
     (workdir / "config.json").write_text(json.dumps(config))
-    tap = [sys.executable, "-m", "tap_zendesk_objects"]
-    args = [*tap, "--config", str(workdir / "config.json"), "--discover"]
-    out = subprocess.run(args, capture_output=True, check=True, text=True).stdout
-    catalog = json.loads(out)
-    for entry in catalog["streams"]:
-        for metadata in entry["metadata"]:
-            if metadata["breadcrumb"] == []:
-                metadata["metadata"]["selected"] = entry["stream"] not in LATER_STREAMS
-    return catalog
+    return select(tap.discover(workdir / "config.json"), every_stream)
 
 
 def floor_requests(account: Account) -> dict[str, int]:
@@ -154,11 +158,6 @@ def floor_requests(account: Account) -> dict[str, int]:
     return floor
 
 
-def full_truth(account: Account, start: int = START_EPOCH) -> dict[str, dict]:
-    """What a full sync of all 31 streams emits (the tests prove the tap emits exactly this)."""
-    return {**account.truth(start), **more_truth(account, start, visible_cutoff())}
-
-
 def stream_of(endpoint: str) -> str:
     """The stream an endpoint serves."""
     if endpoint.endswith("/holidays"):
@@ -166,42 +165,38 @@ def stream_of(endpoint: str) -> str:
     return {**EXPORTS, **LISTS}.get(endpoint) or PER_RUN.get(endpoint, "?")
 
 
-def record_count(account: Account) -> int:
-    """Records a full sync of all 31 streams emits."""
-    return sum(len(ids) for ids in full_truth(account).values())
-
-
 def sync(
-    scale: float, workdir: Path, runs: int = 1, **emulator_options: Any
-) -> tuple[list[Run], Emulator, int]:
-    """Build a warm account, serve it, and run `runs` full syncs with every stream selected.
-
-    Request and status counts are those of the last run (every run makes the same requests).
-    """
+    scale: float, workdir: Path, taps: Sequence[TapCode], runs: int = 1, api_token: bool = False
+) -> tuple[dict[TapCode, list[Run]], Account]:
+    """Build a warm account, serve it, and run `runs` full syncs of the 31 streams with each
+    tap code, alternating between them so that both meet the same machine load."""
     account = Account(scale=scale, seed=1)
     account.warm()
     gc.freeze()  # the emulator stands in for Zendesk: its own heap is not what is measured
-    rates = emulator_options.pop("tap_rates", UNPACED)
-    emulator = Emulator(account, **emulator_options).start()
-    done: list[Run] = []
-    try:
-        # OAuth client credentials, the way the README recommends running the tap.
-        config = {**emulator.oauth_config(), **rates, "start_date": START_DATE}
-        catalog = full_catalog(config, workdir)
+    done: dict[TapCode, list[Run]] = {tap: [] for tap in taps}
+    with Emulator(account) as emulator:
+        config = {**credentials(emulator, api_token), **UNPACED, "start_date": START_DATE}
+        catalogs = {tap: full_catalog(tap, config, workdir) for tap in taps}
         for _ in range(runs):
-            emulator.reset_counts()
-            run = run_tap(config, catalog, workdir)
-            if run.returncode != 0:
-                sys.exit(f"tap failed at scale {scale}:\n{run.stderr_tail}")
-            done.append(run)
-    finally:
-        emulator.stop()
-    return done, emulator, record_count(account)
+            for tap in taps:
+                emulator.reset_counts()
+                truth = expected(account, selected(catalogs[tap]))
+                run = run_tap(tap, config, catalogs[tap], workdir, truth)
+                run.requests = emulator.request_counts()
+                done[tap].append(run)
+    return done, account
 
 
-def report_requests(emulator: Emulator) -> tuple[int, int, list[str], dict[str, list[int]]]:
+def median_run(runs: list[Run]) -> Run:
+    """The run of median wall time."""
+    return sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+
+
+def report_requests(
+    counts: dict[str, int], account: Account
+) -> tuple[int, int, list[str], dict[str, list[int]]]:
     """Requests made and their floor, with one line per endpoint, and both per stream."""
-    counts, floor = emulator.request_counts(), floor_requests(emulator.account)
+    floor = floor_requests(account)
     lines, made, least = [], 0, 0
     per_stream: dict[str, list[int]] = {}
     for endpoint in sorted(set(counts) | set(floor)):
@@ -222,12 +217,80 @@ def report_requests(emulator: Emulator) -> tuple[int, int, list[str], dict[str, 
     return made, least, lines, per_stream
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the four measurements and print them."""
+def throughput(
+    scale: float, runs: int, taps: Sequence[TapCode], workdir: Path, api_token: bool
+) -> dict:
+    """Sections 1 and 2: records/s and CPU of the median run, requests against the floor."""
+    done, account = sync(scale, workdir, taps, runs=runs, api_token=api_token)
+    figures: dict[str, Any] = {}
+    print(f"\n1. Throughput at scale {scale:g}, limits off, messages to a file")
+    for tap in taps:
+        run = median_run(done[tap])
+        walls = ", ".join(f"{r.wall:.2f}" for r in done[tap])
+        cpu_per_1000 = run.cpu / run.records * 1000
+        figures[tap.label] = {
+            "scale": scale,
+            "records": run.records,
+            "runs_wall_seconds": [round(r.wall, 2) for r in done[tap]],
+            "wall_seconds": round(run.wall, 2),
+            "records_per_second": round(run.records / run.wall),
+            "cpu_seconds_per_1000_records": round(cpu_per_1000, 4),
+            "peak_rss_mb": round(run.max_rss_mb, 1),
+        }
+        print(f"   {tap.label}: {len(done[tap])} runs of the whole tap process: {walls} s")
+        print(f"   the median run: {run.records} records written (the truth's count) in")
+        print(f"   {run.wall:.2f} s = {run.records / run.wall:,.0f} records/s; CPU {run.cpu:.2f} s")
+        print(f"   = {cpu_per_1000:.4f} CPU s per 1,000 records; peak RSS {run.max_rss_mb:.0f} MB")
+    if len(taps) > 1:
+        ratio = statistics.median(r.wall for r in done[taps[-1]]) / statistics.median(
+            r.wall for r in done[taps[0]]
+        )
+        print(f"   {taps[-1].label} takes {ratio:.3f} x the time of {taps[0].label}")
+    for tap in taps:
+        made, least, lines, per_stream = report_requests(done[tap][-1].requests, account)
+        figures[tap.label]["requests"] = {"made": made, "floor": least, "per_stream": per_stream}
+        print(f"\n2. Requests at scale {scale:g}, {tap.label}: {made} made, floor {least}")
+        print("\n".join(lines))
+        print("   beyond Segment's 16, per stream: made / floor")
+        for stream in MORE_STREAMS:
+            n, least_here = per_stream.get(stream, [0, 0])
+            note = "  (the users export's sideload)" if stream == "user_identities" else ""
+            print(f"    {stream:<24} {n:>4} / {least_here}{note}")
+    return figures
+
+
+def memory(scales: list[float], taps: Sequence[TapCode], workdir: Path, api_token: bool) -> dict:
+    """Section 4: the tap's peak RSS in one full sync of the 31 streams at each scale."""
+    print("\n4. Peak RSS of the tap")
+    figures: dict[str, Any] = {}
+    for scale in scales:
+        done, _ = sync(scale, workdir, taps, api_token=api_token)
+        for tap in taps:
+            (run,) = done[tap]
+            figures.setdefault(tap.label, {})[f"{scale:g}"] = round(run.max_rss_mb, 1)
+            print(
+                f"   {tap.label}, scale {scale:g}: {run.max_rss_mb:.0f} MB "
+                f"({run.records} records, {run.wall:.1f} s)"
+            )
+    return figures
+
+
+def scales_of(text: str) -> list[float]:
+    """A comma-separated list of scales."""
+    return [float(s) for s in text.split(",")]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line: what to measure, at which scales, against which code."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--scale", type=float, default=5, help="throughput scale (default 5)")
     parser.add_argument("--runs", type=int, default=5, help="throughput runs, median kept")
     parser.add_argument("--pacing-scales", default="1,5", help="comma-separated (default 1,5)")
+    parser.add_argument(
+        "--all-streams",
+        action="store_true",
+        help="pace the 31 streams of sections 1 and 4 instead of the default selection",
+    )
     parser.add_argument("--memory-scales", default="1,10", help="comma-separated (default 1,10)")
     parser.add_argument("--skip-pacing", action="store_true")
     parser.add_argument(
@@ -235,60 +298,66 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--skip-conversations", action="store_true")
     parser.add_argument("--help-center-scale", type=float, default=1, help="section 6")
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections to run, of {', '.join(SECTIONS)} (default all)",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="also run the code of git REF (a temporary worktree), alternating with this "
+        "checkout's, in throughput, pacing and memory",
+    )
+    parser.add_argument(
+        "--api-token",
+        action="store_true",
+        help="authenticate with an API token instead of OAuth client credentials (for "
+        "--compare with refs older than the OAuth grants)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
+    args.only = set(args.only.split(","))
+    if args.only - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(args.only - set(SECTIONS)))}")
+    if args.skip_pacing:
+        args.only.discard("pacing")
+    if args.skip_conversations:
+        args.only.discard("conversations")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the measurements asked for and print them."""
+    args = parse_args(argv)
     python = platform.python_version()
     figures: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {python}"
     }
     print(f"tap-zendesk-objects benchmark on {figures['machine']}")
-    # Byte-compiled as a pip install would leave it (an editable install compiles on import).
-    compileall.compile_dir(Path(__file__).parents[1] / "tap_zendesk_objects", quiet=1)
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-
-        runs, emulator, records = sync(args.scale, workdir, runs=args.runs)
-        run = sorted(runs, key=lambda r: r.wall)[len(runs) // 2]  # the median run
-        made, least, lines, per_stream = report_requests(emulator)
-        figures["throughput"] = {
-            "scale": args.scale,
-            "records": records,
-            "runs_wall_seconds": [round(r.wall, 2) for r in runs],
-            "wall_seconds": round(run.wall, 2),
-            "records_per_second": round(records / run.wall),
-            "cpu_seconds_per_1000_records": round(run.cpu / records * 1000, 4),
-            "peak_rss_mb": round(run.max_rss_mb, 1),
-        }
-        figures["requests"] = {"made": made, "floor": least, "per_stream": per_stream}
-        print(f"\n1. Throughput at scale {args.scale:g}, limits off, messages to /dev/null")
-        walls = ", ".join(f"{r.wall:.2f}" for r in runs)
-        print(f"   {len(runs)} runs of the whole tap process: {walls} s; the median run:")
-        print(f"   {records} records in {run.wall:.2f} s = {records / run.wall:,.0f} records/s")
-        print(f"   CPU {run.cpu:.2f} s = {run.cpu / records * 1000:.4f} CPU s per 1,000 records")
-        print(f"   peak RSS {run.max_rss_mb:.0f} MB")
-        print(f"\n2. Requests at scale {args.scale:g}: {made} made, floor {least}")
-        print("\n".join(lines))
-        print("   beyond Segment's 16, per stream: made / floor")
-        for stream in MORE_STREAMS:
-            n, least_here = per_stream.get(stream, [0, 0])
-            note = "  (the users export's sideload)" if stream == "user_identities" else ""
-            print(f"    {stream:<24} {n:>4} / {least_here}{note}")
-
-        if not args.skip_pacing:
-            scales = [float(s) for s in args.pacing_scales.split(",")]
-            figures["pacing"] = pacing(scales, workdir)
-
-        print("\n4. Peak RSS of the tap")
-        figures["peak_rss_mb"] = {}
-        for scale in (float(s) for s in args.memory_scales.split(",")):
-            (run,), _, records = sync(scale, workdir)
-            figures["peak_rss_mb"][f"{scale:g}"] = round(run.max_rss_mb, 1)
-            print(
-                f"   scale {scale:g}: {run.max_rss_mb:.0f} MB ({records} records, {run.wall:.1f} s)"
+    with contextlib.ExitStack() as stack:
+        taps = [THIS]
+        if args.compare:
+            taps.insert(0, stack.enter_context(checkout(args.compare)))
+            print(f"comparing {taps[0].label} (runs first) with {THIS.label}")
+        for tap in taps:
+            tap.compile()  # as a pip install would leave it (an editable install compiles late)
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        if "throughput" in args.only:
+            figures["throughput"] = throughput(args.scale, args.runs, taps, workdir, args.api_token)
+        if "pacing" in args.only:
+            scales = scales_of(args.pacing_scales)
+            figures["pacing"] = pacing(
+                scales, workdir, taps, all_streams=args.all_streams, api_token=args.api_token
             )
-        if not args.skip_conversations:
+        if "memory" in args.only:
+            figures["peak_rss_mb"] = memory(
+                scales_of(args.memory_scales), taps, workdir, args.api_token
+            )
+        if "conversations" in args.only:
             figures["conversations"] = conversations(args.conversation_scale, workdir)
-        figures["help_center"] = help_center(args.help_center_scale, workdir)
+        if "help-center" in args.only:
+            figures["help_center"] = help_center(args.help_center_scale, workdir)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
 

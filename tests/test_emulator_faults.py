@@ -63,7 +63,7 @@ def test_core_rate_limit(emulator_factory, http):
     assert int(r.headers["Retry-After"]) >= 1
 
 
-@pytest.mark.parametrize("status", ["500", "502", "503", "504"])
+@pytest.mark.parametrize("status", ["500", "502", "503", "504", "409"])
 def test_fault_server_errors(emulator_factory, http, status):
     emu = emulator_factory(fault_rate=1.0, fault_kinds=(status,))
     r = get(http, emu, "/groups")

@@ -43,9 +43,9 @@ START_DATE = "2000-01-01T00:00:00Z"
 START_EPOCH = 946_684_800
 # Streams read from incremental exports, and the truth timestamp their bookmark compares to.
 EXPORT_STREAMS = ("tickets", "users", "organizations", "ticket_events")
-# Seeds checked locally: with 10% faults each run meets several 5xx, 429s, resets,
-# cut-off bodies and slow answers (see the report in the test's assertion message).
-FAULT_SEEDS = (4, 5, 11)
+# Every seed from 1 to 10, none picked by hand: with 10% faults each run meets several 5xx,
+# 429s, resets, cut-off bodies and slow answers (the test fails a seed that meets too few).
+FAULT_SEEDS = tuple(range(1, 11))
 
 
 def account(scale: float = 1) -> Account:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -65,11 +64,11 @@ def _scan_export(
 
 
 def start_time(q: Query) -> int:
-    """The export's `start_time`: required, and older than a minute (else 422)."""
+    """The export's `start_time`: required, and older than the withheld minute (else 422)."""
     start = q.int("start_time")
     if start is None:
         raise invalid_value("start_time is required")
-    if start > int(time.time()) - 60:
+    if start > visible_cutoff():
         raise HTTPError(422, _TOO_RECENT)
     return start
 

@@ -1,4 +1,4 @@
-"""Seeded fault injection: server errors, 429s, resets, cut answers and slow answers.
+"""Seeded fault injection: server errors, 409s, 429s, resets, cut answers and slow answers.
 
 With `Emulator.fault_rate` above 0, each request meets a fault with that probability, of a
 kind drawn from `Emulator.fault_kinds`, from a random stream seeded by `fault_seed`: a run
@@ -22,9 +22,12 @@ from tests.emulator.server_request import HTTPError
 if TYPE_CHECKING:
     from tests.emulator.server import Emulator
 
-FAULT_KINDS = ("500", "502", "503", "504", "429", "reset", "truncated", "slow")
+FAULT_KINDS = ("500", "502", "503", "504", "409", "429", "reset", "truncated", "slow")
 
 _STATUS_TEXT = {
+    # Zendesk answers 409 when concurrent work collides (the reference names no body; this
+    # one has its usual error shape); clients retry it like a 5xx.
+    409: {"error": "Conflict", "description": "The request conflicts with another one"},
     500: {"error": "InternalServerError", "description": "Something went wrong"},
     502: {"error": "BadGateway", "description": "Bad gateway"},
     503: {"error": "ServiceUnavailable", "description": "Service temporarily unavailable"},
