@@ -56,5 +56,5 @@ class DerivedStream(SchemaProjection, StreamInternals, Stream):
             self.log(
                 "Emitted %d records from '%s' pages",
                 self.emitted,
-                self.parent_stream_type.name,  # type: ignore[misc]  # a class attribute here
+                self.parent_stream_type.name,
             )
