@@ -1,21 +1,26 @@
 """The SDK's private API is used in one module only, and an SDK upgrade that changes it is caught.
 
 `tap_zendesk_objects/sdk_internals.py` holds every use. These tests fail when the installed
-SDK's source of a function that module relies on differs from the reviewed releases, and when
-private SDK names creep into any other module.
+SDK's source of a function that module relies on differs from the reviewed releases, when
+private SDK names creep into any other module, and when the package overrides an SDK method
+marked `@final` that the module does not list.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
 from singer_sdk import RESTStream, Stream, Tap
 
+import tap_zendesk_objects
 from tap_zendesk_objects import sdk_internals
 
 PACKAGE = Path(sdk_internals.__file__).parent
+SDK_OWNERS = {"Stream": Stream, "Tap": Tap}
 
 
 def sdk_private_names() -> set[str]:
@@ -48,6 +53,36 @@ def private_uses(path: Path, private: set[str]) -> list[str]:
     return found
 
 
+def package_classes() -> set[type]:
+    """Every class defined in the package (`__main__` aside: importing it runs the tap)."""
+    found: set[type] = set()
+    for module_info in pkgutil.walk_packages(tap_zendesk_objects.__path__, "tap_zendesk_objects."):
+        if module_info.name.endswith(".__main__"):
+            continue
+        module = importlib.import_module(module_info.name)
+        found |= {
+            value
+            for value in vars(module).values()
+            if isinstance(value, type) and value.__module__ == module.__name__
+        }
+    return found
+
+
+def final_overrides(classes: set[type]) -> set[str]:
+    """`Owner.method` for each SDK method marked `@final` that one of `classes` overrides.
+
+    A class counts when it subclasses the SDK's class, or is a mixin in the MRO of one that
+    does (typing.final marks a function with `__final__`).
+    """
+    found = set()
+    for owner_name, owner in SDK_OWNERS.items():
+        final = {n for n in dir(owner) if getattr(getattr(owner, n, None), "__final__", False)}
+        subclasses = [cls for cls in classes if issubclass(cls, owner)]
+        for cls in {base for sub in subclasses for base in sub.__mro__ if base in classes}:
+            found |= {f"{owner_name}.{name}" for name in final & set(vars(cls))}
+    return found
+
+
 def test_sdk_sources_are_the_reviewed_ones():
     changed = sdk_internals.changed_sources()
     assert not changed, (
@@ -62,6 +97,26 @@ def test_the_guard_fails_on_a_changed_source(monkeypatch):
     reviewed["Stream._write_record_message"] = frozenset({"not-this-source"})
     monkeypatch.setattr(sdk_internals, "REVIEWED_SOURCES", reviewed)
     assert sdk_internals.changed_sources() == ["Stream._write_record_message"]
+
+
+def test_every_final_override_is_listed_and_guarded():
+    overridden = final_overrides(package_classes())
+    assert overridden == set(sdk_internals.FINAL_OVERRIDES), (
+        "SDK methods marked @final that the package overrides: list each in "
+        "sdk_internals.FINAL_OVERRIDES, with its digest in REVIEWED_SOURCES"
+    )
+    assert overridden <= set(sdk_internals.REVIEWED_SOURCES)
+
+
+def test_an_unlisted_final_override_is_found():
+    class Mixin:
+        def write_message(self, message: object) -> None:
+            """Overrides the SDK's final Tap.write_message through a mixin."""
+
+    class SomeTap(Mixin, Tap):
+        name = "tap-some"
+
+    assert final_overrides({Mixin, SomeTap}) == {"Tap.write_message"}
 
 
 def test_no_other_module_uses_private_sdk_api():
