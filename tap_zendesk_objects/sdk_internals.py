@@ -50,7 +50,7 @@ REVIEWED_SOURCES: dict[str, frozenset[str]] = {
     "Stream._write_schema_message": frozenset({"4077b24e5440"}),
     "Stream._write_activate_version_message": frozenset({"b5295d35a81b"}),
     "Stream._increment_stream_state": frozenset({"cabc0edb2fd4"}),
-    "Stream.sync": frozenset({"6b4262dcdddf"}),  # where the SDK sets `_stream_version`
+    "Stream.sync": frozenset({"6b4262dcdddf"}),  # final; also where the SDK sets `_stream_version`
     "Tap._validate_config": frozenset({"0584b9e347e3", "33b44786025e"}),
     "Tap.sync_all": frozenset({"e4412393757b"}),
     "Tap.run_sync_dry_run": frozenset({"da3cd8ec5cd9"}),
