@@ -1,7 +1,7 @@
 """Benchmark a full sync of the 31 streams against the local emulator, and the conversations.
 
 Reports the four figures issue 7 asks for, and a fifth:
-1. records/s and CPU seconds per 1,000 records, Singer messages to /dev/null, limits off;
+1. records/s and CPU seconds per 1,000 records, Singer messages to a file, limits off;
 2. requests made against the floor, per endpoint and per stream;
 3. pacing (benchmarks/pacing.py): full and scheduled syncs at scales 1 and 5, with no limits
    and with Zendesk's default limits enforced, against the target wall time; and a run
