@@ -82,7 +82,7 @@ def test_command_line_token_lifetime_and_client_lines():
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[3]  # the repository: `python -m tests.emulator`
     cmd = [sys.executable, "-m", "tests.emulator", "--port", "0", "--scale", "0.1",
            "--token-lifetime", "20"]  # fmt: skip
     with subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, text=True) as proc:

@@ -93,7 +93,7 @@ def test_command_line_runs_until_sigterm():
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[3]  # the repository: `python -m tests.emulator`
     cmd = [
         sys.executable,
         "-m",

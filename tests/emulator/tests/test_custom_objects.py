@@ -12,8 +12,8 @@ import pytest
 from tests.emulator.client import get, walk_cursor_list
 from tests.emulator.custom_objects import DELETED, OBJECTS, records_coll
 from tests.emulator.help_center_account import DELETED_RECORDS
+from tests.emulator.tests.test_help_center import walk_offset
 from tests.emulator.zendesk import ZENDESK_HOST
-from tests.test_emulator_help_center import walk_offset
 
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 FROZEN_RATE_CLOCK = 1_800_000_010.0

@@ -10,8 +10,8 @@ import pytest
 from tests.emulator.client import get, walk_cursor_list
 from tests.emulator.help_center_account import HELP_CENTER_STREAMS
 from tests.emulator.oauth_client import api, client_credentials
+from tests.emulator.tests.test_help_center import EXPORT, walk_export
 from tests.emulator.zendesk import iso
-from tests.test_emulator_help_center import EXPORT, walk_export
 
 # Ten seconds into a clock minute: no window rolls over mid-test.
 FROZEN_RATE_CLOCK = 1_800_000_010.0
