@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tap_zendesk_objects.http import retries
 from tap_zendesk_objects.http.throttle import Throttle
 from tap_zendesk_objects.tap import TapZendeskObjects
 
@@ -40,6 +41,13 @@ def own_signals() -> Iterator[None]:
     yield
     for sig, handler in handlers.items():
         signal.signal(sig, handler)
+
+
+@pytest.fixture
+def no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No wait between the tries of a request: a run that fails after every try would
+    otherwise spend the real backoff, minutes in all."""
+    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
 
 
 @pytest.fixture

@@ -7,13 +7,18 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jsonschema.validators import validator_for
 
 from tap_zendesk_objects.auth.masking import shows_secret
 
+if TYPE_CHECKING:
+    from tests.emulator.server import Emulator
+
 TAP = [sys.executable, "-m", "tap_zendesk_objects"]
+# How the tap starts its one error line on stderr (cli/main.py).
+ERROR_PREFIX = "tap-zendesk-objects: error: "
 # The stderr of every tap run made through this module in this test session: the secret scan
 # of tests/test_resilience.py reads it, and every run is checked as it ends (`record_stderr`).
 TAP_STDERR: list[str] = []
@@ -93,6 +98,30 @@ def run_tap(
     violations = schema_violations(messages)
     assert not violations, f"{len(violations)} RECORDs violate their SCHEMA: {violations[:5]}"
     return SyncResult(proc.returncode, proc.stderr, messages)
+
+
+def error_line(result: SyncResult) -> str:
+    """The one error line, after checking the run failed cleanly."""
+    assert result.returncode != 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr, result.stderr[-4000:]
+    assert "Config validation failed" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith(ERROR_PREFIX)]
+    assert len(lines) == 1, result.stderr[-4000:]
+    return lines[0].removeprefix(ERROR_PREFIX)
+
+
+def assert_refused_before_any_request(
+    emulator: Emulator, tmp_path: Path, config: dict, needles: list[str]
+) -> SyncResult:
+    """Run with `config` (None values dropped): one error line naming `needles`, no request."""
+    config = {key: value for key, value in config.items() if value is not None}
+    result = run_tap(tmp_path, config)
+    line = error_line(result)
+    for needle in needles:
+        assert needle in line
+    assert result.messages == []
+    assert emulator.request_counts() == {}, "a config error must stop the tap before any request"
+    return result
 
 
 def schema_violations(messages: list[dict[str, Any]]) -> list[str]:

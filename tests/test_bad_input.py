@@ -15,19 +15,14 @@ from tap_zendesk_objects.errors import ZendeskAPIError
 from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.emulator.server import Emulator
 from tests.emulator.server_auth import ACCESS_TOKEN, EMAIL
-from tests.singer import FAST_RATES, SyncResult, discover, run_tap, select
-
-PREFIX = "tap-zendesk-objects: error: "
-
-
-def error_line(result: SyncResult) -> str:
-    """The one error line, after checking the run failed cleanly."""
-    assert result.returncode != 0, result.stderr[-2000:]
-    assert "Traceback" not in result.stderr, result.stderr[-4000:]
-    assert "Config validation failed" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.startswith(PREFIX)]
-    assert len(lines) == 1, result.stderr[-4000:]
-    return lines[0].removeprefix(PREFIX)
+from tests.singer import (
+    FAST_RATES,
+    assert_refused_before_any_request,
+    discover,
+    error_line,
+    run_tap,
+    select,
+)
 
 
 def base_config(emulator: Emulator) -> dict:
@@ -62,20 +57,6 @@ def test_config_mistakes(emulator, tmp_path, change, needles):
     assert_refused_before_any_request(
         emulator, tmp_path, {**base_config(emulator), **change}, needles
     )
-
-
-def assert_refused_before_any_request(
-    emulator: Emulator, tmp_path: Path, config: dict, needles: list[str]
-) -> SyncResult:
-    """Run with `config` (None values dropped): one error line naming `needles`, no request."""
-    config = {key: value for key, value in config.items() if value is not None}
-    result = run_tap(tmp_path, config)
-    line = error_line(result)
-    for needle in needles:
-        assert needle in line
-    assert result.messages == []
-    assert emulator.request_counts() == {}, "a config error must stop the tap before any request"
-    return result
 
 
 def test_subdomain_variants_that_are_accepted(emulator, tmp_path):
@@ -297,11 +278,10 @@ def test_404_at_the_account_root_beats_plan_gating(emulator_factory, tmp_path):
 
 
 def test_a_transient_error_that_never_ends_fails_naming_endpoint_and_status(
-    emulator_factory, monkeypatch
+    emulator_factory, no_retry_waits
 ):
     """In process, with the backoff waits cut to zero: the real ones add up to minutes."""
     emu = emulator_factory(scale=0.2, fault_rate=1.0, fault_kinds=("503",))
-    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     tap = TapZendeskObjects(config=base_config(emu), parse_env_config=False)
     with pytest.raises(ZendeskAPIError) as caught:
         list(tap.streams["groups"].get_records(None))
@@ -311,8 +291,7 @@ def test_a_transient_error_that_never_ends_fails_naming_endpoint_and_status(
     assert emu.request_counts()["/api/v2/groups"] == retries.MAX_TRIES
 
 
-def test_an_unreachable_host_fails_the_same_way(monkeypatch):
-    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
+def test_an_unreachable_host_fails_the_same_way(no_retry_waits):
     config = {"subdomain": "acme", "access_token": "x" * 20, "api_url": "http://127.0.0.1:9"}
     tap = TapZendeskObjects(config={**config, **FAST_RATES}, parse_env_config=False)
     with pytest.raises(ZendeskAPIError, match=r"GET /api/v2/groups: connection failed"):

@@ -7,8 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.singer import FAST_RATES, TAP, discover, run_tap, select
-from tests.test_bad_input import error_line
+from tests.singer import FAST_RATES, TAP, discover, error_line, run_tap, select
 
 START_DATE = "2020-01-01T00:00:00Z"
 FULL_TABLE = {"groups", "group_memberships", "ticket_skips"}

@@ -16,8 +16,14 @@ from tap_zendesk_objects.tap import TapZendeskObjects
 from tests.emulator.oauth import CLIENT_ID, CLIENT_SECRET
 from tests.emulator.server_auth import EMAIL
 from tests.oauth_runs import api_token_config, assert_no_secret, oauth_config, refresh_config
-from tests.singer import FAST_RATES, discover, run_tap, select
-from tests.test_bad_input import assert_refused_before_any_request, error_line
+from tests.singer import (
+    FAST_RATES,
+    assert_refused_before_any_request,
+    discover,
+    error_line,
+    run_tap,
+    select,
+)
 
 
 def failed_run(
@@ -93,14 +99,13 @@ def test_a_401_that_persists_after_a_refresh(emulator, tmp_path, tickets_catalog
 
 
 def test_a_token_endpoint_that_keeps_failing_is_retried_then_named(
-    emulator_factory, tmp_path, monkeypatch
+    emulator_factory, tmp_path, no_retry_waits
 ):
     """In process, with the backoff waits cut to zero: the real ones add up to minutes."""
     emu = emulator_factory(scale=0.2)
     catalog = select(discover(tmp_path, api_token_config(emu)), {"groups"})
     emu.fault_rate, emu.fault_kinds = 1.0, ("503",)
     emu.reset_counts()
-    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     config = {**oauth_config(emu), **FAST_RATES}
     tap = TapZendeskObjects(config=config, catalog=catalog, parse_env_config=False)
     with pytest.raises(ZendeskAPIError) as caught:

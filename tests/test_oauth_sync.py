@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from tap_zendesk_objects.streams import STREAM_TYPES
+from tests.bookmarks import START_EPOCH, assert_bookmarks_never_run_ahead
+from tests.emulator.fixtures import settled_account
 from tests.emulator.server import Emulator
 from tests.oauth_runs import api_token_config, assert_no_secret, oauth_config, refresh_config
 from tests.singer import (
@@ -27,15 +29,13 @@ from tests.singer import (
     TAP,
     SyncResult,
     discover,
+    error_line,
     record_stderr,
     run_tap,
     select,
     write_json,
 )
-from tests.test_bad_input import error_line
-from tests.test_resilience import account, assert_bookmarks_never_run_ahead
 
-START_EPOCH = 946_684_800
 LIFETIME = 20  # seconds: the emulator's access tokens in the long runs
 # The incremental export bucket paces at 10 requests a minute (6 s apart): pages of 60 at
 # scale 0.2 make 11 export requests, about a minute at the tap's default rates.
@@ -81,7 +81,7 @@ def assert_about_one_token_per_lifetime(tokens: int, elapsed: float, report: str
 
 
 def test_client_credentials_sync_spanning_several_token_lifetimes(tmp_path):
-    with Emulator(account(LONG_SCALE), rate_limits=True, token_lifetime=LIFETIME) as emu:
+    with Emulator(settled_account(LONG_SCALE), rate_limits=True, token_lifetime=LIFETIME) as emu:
         config = oauth_config(emu, export_page_size=LONG_PAGE)
         result, elapsed = long_sync(tmp_path, emu, config)
         tokens = emu.oauth.token_requests()
@@ -97,7 +97,7 @@ def test_client_credentials_sync_spanning_several_token_lifetimes(tmp_path):
 
 
 def test_refresh_grant_sync_rotating_several_times_keeps_the_newest_token(tmp_path):
-    with Emulator(account(LONG_SCALE), rate_limits=True, token_lifetime=LIFETIME) as emu:
+    with Emulator(settled_account(LONG_SCALE), rate_limits=True, token_lifetime=LIFETIME) as emu:
         config = refresh_config(emu, tmp_path, export_page_size=LONG_PAGE)
         result, elapsed = long_sync(tmp_path, emu, config)
         tokens = emu.oauth.token_requests()
@@ -122,7 +122,7 @@ def test_refresh_grant_sync_rotating_several_times_keeps_the_newest_token(tmp_pa
 
 
 def test_refresh_grant_runs_again_and_again_without_the_user_changing_anything(tmp_path):
-    with Emulator(account(0.2), token_lifetime=LIFETIME) as emu:
+    with Emulator(settled_account(0.2), token_lifetime=LIFETIME) as emu:
         config = refresh_config(emu, tmp_path, **FAST_RATES)
         # --discover first, as a user does: its token request already rotates the chain.
         catalog = select(discover(tmp_path, config), {"groups", "tickets"})
@@ -177,7 +177,7 @@ class HoldAfterFirstExportPage:
 
 
 def test_a_token_revoked_mid_run_costs_one_refresh_and_one_replay(emulator_factory, tmp_path):
-    emu = emulator_factory(account=account(0.2))
+    emu = emulator_factory(account=settled_account(0.2))
     streams = ["groups", "organizations", "tickets", "users"]
     catalog = select(discover(tmp_path, api_token_config(emu)), set(streams))
     config = oauth_config(emu, **FAST_RATES, export_page_size=50)

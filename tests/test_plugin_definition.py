@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import subprocess
 import sys
 import tomllib
@@ -19,6 +18,7 @@ from tap_zendesk_objects.cli import plugin_definition
 from tap_zendesk_objects.config.checks import auth_method, check_config
 from tap_zendesk_objects.config.schema import CONFIG_SCHEMA
 from tap_zendesk_objects.tap import TapZendeskObjects
+from tests.readme import readme_commands
 from tests.singer import discover
 
 REPO = Path(__file__).resolve().parents[1]
@@ -181,25 +181,6 @@ def test_package_metadata_agrees_with_the_tap(about):
         if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
     }
     assert classified == set(about["supported_python_versions"])
-
-
-def readme_section(title: str) -> str:
-    text = (REPO / "README.md").read_text()
-    start = text.index(f"\n## {title}\n")
-    end = text.find("\n## ", start + 1)
-    return text[start : end if end >= 0 else None]
-
-
-def readme_commands(title: str, program: str) -> list[list[str]]:
-    """The `program ...` lines of the section's code blocks, split as the shell splits them."""
-    section = readme_section(title)
-    commands = []
-    for block in re.findall(r"```(?:bash|sh)\n(.*?)```", section, re.DOTALL):
-        for line in block.replace("\\\n", " ").splitlines():
-            words = shlex.split(line, comments=True)
-            if words and words[0] == program:
-                commands.append(words)
-    return commands
 
 
 def test_readme_adds_the_definition_and_selects_the_default_collections(committed):

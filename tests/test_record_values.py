@@ -1,4 +1,5 @@
-"""What broke other Zendesk connectors on real accounts must not break this one (2 of 2).
+"""Record values, response headers and export pages as real accounts send them: what broke
+other Zendesk connectors must not break this one.
 
 Values the warehouse refuses (wrong JSON types, NUL characters, lone surrogate escapes),
 headers (a second spelling of endpoint budgets, deprecation warnings), Retry-After on a 503,
@@ -12,7 +13,6 @@ import json
 
 import pytest
 
-import tap_zendesk_objects.http.retries as retries
 from tap_zendesk_objects.errors import StreamFailedError
 from tap_zendesk_objects.http.page_size import AdaptivePageSize
 from tap_zendesk_objects.tap import TapZendeskObjects
@@ -189,9 +189,10 @@ def test_the_page_size_halves_to_a_floor_and_grows_back_to_the_setting():
     assert AdaptivePageSize(20).floor == 20, "a setting under the floor is never shrunk"
 
 
-def test_an_export_that_times_out_even_at_the_floor_names_export_page_size(emulator, monkeypatch):
+def test_an_export_that_times_out_even_at_the_floor_names_export_page_size(
+    emulator, no_retry_waits
+):
     """In process, with the backoff waits cut to zero: the real ones add up to minutes."""
-    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     gateway = {"error": "GatewayTimeout", "description": "Gateway timeout"}
     emulator.scripts.add("/api/v2/incremental/organizations", status=504, body=gateway)
     tap = TapZendeskObjects(config=config(emulator), parse_env_config=False)

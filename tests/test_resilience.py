@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from tap_zendesk_objects.timeutil import to_epoch
-from tests.emulator.account import Account
+from tests.bookmarks import START_EPOCH, assert_bookmarks_never_run_ahead
 from tests.emulator.account_truth import TAP_STREAMS
+from tests.emulator.fixtures import settled_account
 from tests.emulator.server import Emulator
 from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN
 from tests.singer import (
@@ -40,17 +40,9 @@ from tests.singer import (
 )
 
 START_DATE = "2000-01-01T00:00:00Z"
-START_EPOCH = 946_684_800
-# Streams read from incremental exports, and the truth timestamp their bookmark compares to.
-EXPORT_STREAMS = ("tickets", "users", "organizations", "ticket_events")
 # Every seed from 1 to 10, none picked by hand: with 10% faults each run meets several 5xx,
 # 429s, resets, cut-off bodies and slow answers (the test fails a seed that meets too few).
 FAULT_SEEDS = tuple(range(1, 11))
-
-
-def account(scale: float = 1) -> Account:
-    """An account whose newest record is an hour old: the truth cannot move during a test."""
-    return Account(scale=scale, seed=1, now=int(time.time()) - 3600)
 
 
 def full_catalog(tmp_path: Path, emu: Emulator, config: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +86,7 @@ def test_rate_limits_at_zendesk_defaults_cause_no_429_and_only_the_waits_they_fo
     Export pages of 60 make 12 requests on the 10/min export budget (plus the users export,
     which has its own): the first 10 go at once, the rest when the first leave the window.
     """
-    with Emulator(account(scale=0.2), rate_limits=True) as emu:
+    with Emulator(settled_account(scale=0.2), rate_limits=True) as emu:
         config = {**emu.config(), "start_date": START_DATE, "export_page_size": 60}
         catalog = full_catalog(tmp_path, emu, config)
         emu.reset_rate_windows()  # discovery's requests belong to an earlier minute
@@ -122,7 +114,9 @@ def test_rate_limits_at_zendesk_defaults_cause_no_429_and_only_the_waits_they_fo
 
 @pytest.mark.parametrize("fault_seed", FAULT_SEEDS)
 def test_ten_percent_faults_lose_nothing(tmp_path, fault_seed):
-    with Emulator(account(), fault_rate=0.1, fault_seed=fault_seed, slow_seconds=2.0) as emu:
+    with Emulator(
+        settled_account(), fault_rate=0.1, fault_seed=fault_seed, slow_seconds=2.0
+    ) as emu:
         # Small export pages: more requests, so more of them meet a fault.
         config = {**emu.config(), **FAST_RATES, "start_date": START_DATE, "export_page_size": 100}
         catalog = full_catalog(tmp_path, emu, config)
@@ -188,46 +182,8 @@ def run_and_kill(
     return [json.loads(line) for line in lines], finished
 
 
-def assert_bookmarks_never_run_ahead(
-    emu: Emulator,
-    messages: list[dict[str, Any]],
-    before: dict[str, set[int]] | None = None,
-) -> int:
-    """Every STATE covers only records written before it; returns the bookmarks checked.
-
-    For each export stream's bookmark B in a STATE, every truth record older than B (whose
-    second is wholly past) must already have been written: earlier in this run, or in the
-    runs before it (`before`).
-    """
-    truth = emu.account.truth(START_EPOCH)
-    times = {stream: {rid: to_epoch(ts) for rid, ts in truth[stream].items()} for stream in truth}
-    seen: dict[str, set[int]] = defaultdict(set)
-    for stream, ids in (before or {}).items():
-        seen[stream] |= ids
-    checked = 0
-    for message in messages:
-        if message["type"] == "RECORD":
-            seen[message["stream"]].add(message["record"]["id"])
-            continue
-        if message["type"] != "STATE":
-            continue
-        bookmarks = message["value"].get("bookmarks", {})
-        for stream in EXPORT_STREAMS:
-            value = bookmarks.get(stream, {}).get("replication_key_value")
-            if value is None or to_epoch(value) <= START_EPOCH:
-                continue
-            bookmark = to_epoch(value)
-            older = {rid for rid, ts in times[stream].items() if ts is not None and ts < bookmark}
-            assert older <= seen[stream], (
-                f"STATE bookmark {value} of {stream} runs ahead of "
-                f"{len(older - seen[stream])} records not yet written"
-            )
-            checked += 1
-    return checked
-
-
 def test_state_is_written_per_export_page_and_never_ahead_of_records(tmp_path):
-    with Emulator(account()) as emu:
+    with Emulator(settled_account()) as emu:
         config = {**emu.config(), **FAST_RATES, "start_date": START_DATE, "export_page_size": 100}
         catalog = full_catalog(tmp_path, emu, config)
         result = run_tap(tmp_path, config, catalog=catalog)
@@ -246,7 +202,7 @@ def test_state_is_written_per_export_page_and_never_ahead_of_records(tmp_path):
 @pytest.mark.parametrize("kill_seed", [1, 2, 3, 4])
 def test_killed_at_random_points_and_rerun_from_last_state_loses_nothing(tmp_path, kill_seed):
     rng = random.Random(kill_seed)
-    with Emulator(account()) as emu:
+    with Emulator(settled_account()) as emu:
         config = {**emu.config(), **FAST_RATES, "start_date": START_DATE, "export_page_size": 100}
         catalog = full_catalog(tmp_path, emu, config)
         union: dict[str, set[int]] = defaultdict(set)

@@ -1,4 +1,5 @@
-"""What broke other Zendesk connectors on real accounts must not break this one (1 of 2).
+"""Stream failures and incomplete reads: what broke other Zendesk connectors on real accounts
+must not break this one.
 
 One stream never stops the others; a read counts as complete only when it is; a bookmark
 ahead of the clock is never used silently; deleted groups are read and flagged. Each case is
@@ -154,9 +155,8 @@ def test_pagination_that_contradicts_itself_is_retried(emulator, tmp_path):
     assert result.ids("organization_memberships") == truth(emulator, "organization_memberships")
 
 
-def test_pages_that_never_come_back_well_formed_fail_that_stream_by_name(emulator, monkeypatch):
+def test_pages_that_never_come_back_well_formed_fail_that_stream_by_name(emulator, no_retry_waits):
     """In process, with the backoff waits cut to zero: the real ones add up to minutes."""
-    monkeypatch.setattr(retries, "retry_backoff", lambda _failures: 0.0)
     emulator.scripts.add("/api/v2/groups", body={"count": 0})
     tap = TapZendeskObjects(config=config(emulator), parse_env_config=False)
     with pytest.raises(StreamFailedError) as caught:

@@ -12,7 +12,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from tests.e2e.warehouse import START_DATE
+from tests.singer import FAST_RATES
+
+if TYPE_CHECKING:
+    from tests.emulator.server import Emulator
+    from tests.postgres import Postgres
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -82,3 +89,15 @@ class MeltanoProject:
                 f"{proc.stderr[-6000:]}\n{proc.stdout[-2000:]}"
             )
         return proc
+
+
+# The pipeline a user schedules: the first account into PostgreSQL.
+RUN = ("--environment=prod", "run", "tap-zendesk-objects", "target-postgres")
+
+
+def project_env(emulator: Emulator, postgres: Postgres) -> dict[str, str]:
+    """Point the project's first account at the emulator and its loader at `postgres`."""
+    return {
+        **tap_env({**emulator.config(), **FAST_RATES, "start_date": START_DATE}),
+        "TARGET_POSTGRES_SQLALCHEMY_URL": postgres.sqlalchemy_url,
+    }

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tap_zendesk_objects.timeutil import to_epoch
-from tests.e2e.project import MeltanoProject
-from tests.e2e.test_meltano_run import RUN, project_env
+from tests.e2e.project import RUN, MeltanoProject, project_env
 from tests.e2e.warehouse import DEFAULT_STREAMS, SCHEMA, START_DATE
 from tests.emulator.conversation_account import CONVERSATION_STREAMS
 from tests.postgres import Postgres

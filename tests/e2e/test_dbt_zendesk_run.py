@@ -24,8 +24,7 @@ import pytest
 import yaml
 
 from tap_zendesk_objects.timeutil import to_epoch
-from tests.e2e.project import BIN, REPO, MeltanoProject, clean_environ
-from tests.e2e.test_meltano_run import project_env
+from tests.e2e.project import BIN, REPO, MeltanoProject, clean_environ, project_env
 from tests.e2e.warehouse import SCHEMA, START_DATE
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator

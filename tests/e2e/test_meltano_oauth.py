@@ -8,13 +8,12 @@ import stat
 from pathlib import Path
 
 from tap_zendesk_objects.timeutil import to_epoch
-from tests.e2e.project import tap_env
+from tests.e2e.project import RUN, tap_env
 from tests.e2e.warehouse import START_DATE, ids_of
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
 from tests.singer import FAST_RATES
 
-RUN = ("--environment=prod", "run", "tap-zendesk-objects", "target-postgres")
 STREAMS = ("tickets", "users", "groups")
 
 

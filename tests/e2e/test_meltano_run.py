@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from tap_zendesk_objects.timeutil import to_epoch
-from tests.e2e.project import MeltanoProject, tap_env
+from tests.e2e.project import RUN, MeltanoProject, project_env, tap_env
 from tests.e2e.warehouse import (
     DEFAULT_STREAMS,
     FULL_TABLE,
@@ -28,16 +28,6 @@ from tests.emulator.account import Account
 from tests.emulator.server import Emulator
 from tests.postgres import Postgres
 from tests.singer import FAST_RATES
-
-RUN = ("--environment=prod", "run", "tap-zendesk-objects", "target-postgres")
-
-
-def project_env(emulator: Emulator, postgres: Postgres) -> dict[str, str]:
-    """Point the project's first account at the emulator and its loader at `postgres`."""
-    return {
-        **tap_env({**emulator.config(), **FAST_RATES, "start_date": START_DATE}),
-        "TARGET_POSTGRES_SQLALCHEMY_URL": postgres.sqlalchemy_url,
-    }
 
 
 def assert_loaded_truth(pg: Postgres, account: Account, streams: set[str]) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import yaml
 
 from tap_zendesk_objects.timeutil import to_epoch
-from tests.e2e.project import MeltanoProject
-from tests.e2e.test_meltano_run import RUN, project_env
+from tests.e2e.project import RUN, MeltanoProject, project_env
 from tests.e2e.warehouse import DEFAULT_STREAMS, SCHEMA, START_DATE
 from tests.emulator.more_collections import MORE_STREAMS, new_metric_events, truth
 from tests.emulator.zendesk import visible_cutoff

@@ -29,8 +29,8 @@ from tests.e2e.project import BIN, MELTANO, REPO, clean_environ, tap_env
 from tests.e2e.warehouse import DEFAULT_STREAMS, START_DATE
 from tests.emulator.account import Account
 from tests.emulator.server import Emulator
+from tests.readme import readme_commands
 from tests.singer import FAST_RATES
-from tests.test_plugin_definition import readme_commands
 
 UV = str(BIN / "uv")
 DEFINITION = REPO / plugin_definition.DEFINITION_PATH

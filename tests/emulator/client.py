@@ -5,12 +5,16 @@ A walker follows one kind of pagination to its end and returns what it read.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import requests
 
 from tests.emulator.server import Emulator
 from tests.emulator.server_auth import ACCESS_TOKEN, API_TOKEN, EMAIL
 
 V2 = "/api/v2"
+# The Help Center's incremental article export (below V2).
+ARTICLE_EXPORT = "/help_center/incremental/articles"
 
 
 def session(auth: str = "token") -> requests.Session:
@@ -61,5 +65,32 @@ def walk_time_export(http, emu, path, key, start=0, **params):
         items += body[key]
         if body["end_of_stream"]:
             return items, pages
+        assert body["end_time"] >= start_time
+        start_time = body["end_time"]
+
+
+def walk_offset(http, emu, path, key, per_page=100, **params):
+    """Every page of an offset list by `next_page`; the records and the page count."""
+    items, page = [], 1
+    while True:
+        body = get(http, emu, path, page=page, per_page=per_page, **params).json()
+        items += body[key]
+        assert body["count"] >= len(items)
+        if body["next_page"] is None:
+            return items, page
+        assert parse_qs(urlsplit(body["next_page"]).query)["page"] == [str(page + 1)]
+        page += 1
+
+
+def walk_article_export(http, emu, start=0, **params):
+    """Export pages from `start` until an empty one; the articles by id, and the pages."""
+    seen, pages, start_time = {}, [], start
+    while True:
+        body = get(http, emu, ARTICLE_EXPORT, start_time=start_time, **params).json()
+        pages.append(body)
+        if not body["articles"]:
+            assert body["end_time"] == start_time, "an empty page does not advance"
+            return seen, pages
+        seen.update((a["id"], a) for a in body["articles"])
         assert body["end_time"] >= start_time
         start_time = body["end_time"]

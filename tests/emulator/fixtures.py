@@ -1,7 +1,8 @@
-"""Pytest fixtures: a running emulator on a fresh scale-1 account."""
+"""Pytest fixtures: a running emulator on a fresh scale-1 account; a settled account."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,6 +24,11 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def settled_account(scale: float = 1, seed: int = 1, **kwargs: Any) -> Account:
+    """An account whose newest record is an hour old: its truth cannot move during a test."""
+    return Account(scale=scale, seed=seed, now=int(time.time()) - 3600, **kwargs)
 
 
 @pytest.fixture

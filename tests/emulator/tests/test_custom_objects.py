@@ -9,10 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.emulator.client import get, walk_cursor_list
+from tests.emulator.client import get, walk_cursor_list, walk_offset
 from tests.emulator.custom_objects import DELETED, OBJECTS, records_coll
 from tests.emulator.help_center_account import DELETED_RECORDS
-from tests.emulator.tests.test_help_center import walk_offset
 from tests.emulator.zendesk import ZENDESK_HOST
 
 ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")

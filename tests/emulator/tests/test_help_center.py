@@ -10,39 +10,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.emulator.account import Account
-from tests.emulator.client import get, walk_cursor_list
+from tests.emulator.client import (
+    ARTICLE_EXPORT,
+    get,
+    walk_article_export,
+    walk_cursor_list,
+    walk_offset,
+)
 from tests.emulator.help_center import ARTICLES
 from tests.emulator.help_center_activity import ARTICLE_COMMENTS, POST_COMMENTS, VOTES
 from tests.emulator.zendesk import ZENDESK_HOST, iso
-
-EXPORT = "/help_center/incremental/articles"
-
-
-def walk_offset(http, emu, path, key, per_page=100, **params):
-    """Every page of an offset list by `next_page`; the records and the page count."""
-    items, page = [], 1
-    while True:
-        body = get(http, emu, path, page=page, per_page=per_page, **params).json()
-        items += body[key]
-        assert body["count"] >= len(items)
-        if body["next_page"] is None:
-            return items, page
-        assert parse_qs(urlsplit(body["next_page"]).query)["page"] == [str(page + 1)]
-        page += 1
-
-
-def walk_export(http, emu, start=0, **params):
-    """Export pages from `start` until an empty one; the articles by id, and the pages."""
-    seen, pages, start_time = {}, [], start
-    while True:
-        body = get(http, emu, EXPORT, start_time=start_time, **params).json()
-        pages.append(body)
-        if not body["articles"]:
-            assert body["end_time"] == start_time, "an empty page does not advance"
-            return seen, pages
-        seen.update((a["id"], a) for a in body["articles"])
-        assert body["end_time"] >= start_time
-        start_time = body["end_time"]
 
 
 def test_the_data_joins_the_account_and_keeps_its_counts(emulator):
@@ -169,9 +146,9 @@ def test_article_comments_take_the_optional_locale(emulator, http):
 
 def test_article_export_pages_boundaries_and_end(emulator, http):
     acc = emulator.account
-    assert get(http, emulator, EXPORT).status_code == 400, "start_time is required"
-    assert get(http, emulator, EXPORT, start_time=int(time.time()) - 30).status_code == 422
-    seen, pages = walk_export(http, emulator, per_page=7)
+    assert get(http, emulator, ARTICLE_EXPORT).status_code == 400, "start_time is required"
+    assert get(http, emulator, ARTICLE_EXPORT, start_time=int(time.time()) - 30).status_code == 422
+    seen, pages = walk_article_export(http, emulator, per_page=7)
     assert set(seen) == set(acc.help_center_truth(0)["help_center_articles"])
     assert any(a["draft"] for a in seen.values())
     first = pages[0]
@@ -185,12 +162,15 @@ def test_article_export_pages_boundaries_and_end(emulator, http):
     # a bulk edit's second: the page takes all of it, and it comes again on the next page
     shared = Counter(acc.ts(ARTICLES, a) for a in seen).most_common(1)[0]
     assert shared[1] > 2
-    body = get(http, emulator, EXPORT, start_time=shared[0], per_page=1).json()
+    body = get(http, emulator, ARTICLE_EXPORT, start_time=shared[0], per_page=1).json()
     assert len(body["articles"]) >= shared[1]
-    assert get(http, emulator, EXPORT, start_time=0).json()["count"] == len(seen)
+    assert get(http, emulator, ARTICLE_EXPORT, start_time=0).json()["count"] == len(seen)
     emulator.help_center_articles_end_of_stream = True
-    assert get(http, emulator, EXPORT, start_time=0).json()["end_of_stream"] is True
-    assert get(http, emulator, EXPORT, start_time=0, per_page=2).json()["end_of_stream"] is False
+    assert get(http, emulator, ARTICLE_EXPORT, start_time=0).json()["end_of_stream"] is True
+    assert (
+        get(http, emulator, ARTICLE_EXPORT, start_time=0, per_page=2).json()["end_of_stream"]
+        is False
+    )
 
 
 def test_article_export_withholds_the_last_minute(emulator, http):
@@ -200,7 +180,7 @@ def test_article_export_withholds_the_last_minute(emulator, http):
     with acc.lock:  # an edit in the current minute: not served yet
         fresh = next(a for a in acc.help_center.articles if a not in edited)
         acc._move(ARTICLES, fresh, int(time.time()))
-    seen, _ = walk_export(http, emulator, start=since)
+    seen, _ = walk_article_export(http, emulator, start=since)
     assert set(seen) == set(edited) == set(acc.help_center_truth(since)["help_center_articles"])
 
 

@@ -7,15 +7,14 @@ import time
 
 import pytest
 
-from tests.emulator.client import get, walk_cursor_list
+from tests.emulator.client import ARTICLE_EXPORT, get, walk_article_export, walk_cursor_list
 from tests.emulator.help_center_account import HELP_CENTER_STREAMS
 from tests.emulator.oauth_client import api, client_credentials
-from tests.emulator.tests.test_help_center import EXPORT, walk_export
 from tests.emulator.zendesk import iso
 
 # Ten seconds into a clock minute: no window rolls over mid-test.
 FROZEN_RATE_CLOCK = 1_800_000_010.0
-HC_PATHS = ("/help_center/categories", "/help_center/locales", EXPORT)
+HC_PATHS = ("/help_center/categories", "/help_center/locales", ARTICLE_EXPORT)
 
 
 def test_help_center_requests_spend_their_own_budget_not_core(emulator_factory, http):
@@ -27,7 +26,7 @@ def test_help_center_requests_spend_their_own_budget_not_core(emulator_factory, 
     answers = [
         get(http, emu, "/help_center/categories"),
         get(http, emu, "/community/posts"),
-        get(http, emu, EXPORT, start_time=0),
+        get(http, emu, ARTICLE_EXPORT, start_time=0),
     ]
     assert [r.status_code for r in answers] == [200, 200, 200]
     for r, left in zip(answers, (2, 1, 0), strict=True):
@@ -72,7 +71,7 @@ def test_switches(emulator, http, value, status):
     assert get(http, emulator, "/help_center/categories").ok
     emulator.community_enabled = True
     emulator.role = "agent"
-    assert get(http, emulator, EXPORT, start_time=0).ok, "agents may export articles"
+    assert get(http, emulator, ARTICLE_EXPORT, start_time=0).ok, "agents may export articles"
 
 
 def test_the_hc_read_scope_reaches_guide_and_community_only(emulator):
@@ -96,7 +95,7 @@ def read_everything(http, emu):
     ):
         items, _ = walk_cursor_list(http, emu, path, key)
         got[stream] = {r["id"]: r for r in items}
-    got["help_center_articles"], _ = walk_export(http, emu)
+    got["help_center_articles"], _ = walk_article_export(http, emu)
     for base, items, prefix in (
         ("/help_center/articles", acc.help_center.articles, "help_center_article"),
         ("/community/posts", acc.help_center.posts, "community_post"),
@@ -149,11 +148,13 @@ def test_mutations_show_through_the_endpoints(emulator, http):
     removed = acc.remove_article_votes(2)
     truth = acc.help_center_truth(since)
     assert set(truth["help_center_articles"]) == set(edited), "comments and votes move nothing"
-    assert set(walk_export(http, emulator, start=since)[0]) == set(edited)
+    assert set(walk_article_export(http, emulator, start=since)[0]) == set(edited)
     assert set(comments) <= set(truth["help_center_article_comments"])
     assert set(votes) <= set(truth["help_center_article_votes"])
     assert not set(removed) & set(truth["help_center_article_votes"])
-    served = walk_export(http, emulator)[0]  # a full export shows the counts as they are now
+    served = walk_article_export(http, emulator)[
+        0
+    ]  # a full export shows the counts as they are now
     for aid in {voted_on[v] for v in votes + removed}:
         values = article_votes(http, emulator, aid)
         assert (served[aid]["vote_count"], served[aid]["vote_sum"]) == (len(values), sum(values))
@@ -170,7 +171,7 @@ def test_mutations_show_through_the_endpoints(emulator, http):
         truth["help_center_article_votes"][vote],
     }
     assert set(truth["help_center_articles"]) == set(edited) | moved
-    assert set(walk_export(http, emulator, start=since)[0]) == set(edited) | moved
+    assert set(walk_article_export(http, emulator, start=since)[0]) == set(edited) | moved
 
 
 def test_community_and_comment_vote_mutations(emulator, http):
