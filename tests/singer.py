@@ -7,14 +7,11 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jsonschema.validators import validator_for
 
 from tap_zendesk_objects.auth.masking import shows_secret
-
-if TYPE_CHECKING:
-    from tests.emulator.server import Emulator
 
 TAP = [sys.executable, "-m", "tap_zendesk_objects"]
 # How the tap starts its one error line on stderr (cli/main.py).
@@ -108,20 +105,6 @@ def error_line(result: SyncResult) -> str:
     lines = [line for line in result.stderr.splitlines() if line.startswith(ERROR_PREFIX)]
     assert len(lines) == 1, result.stderr[-4000:]
     return lines[0].removeprefix(ERROR_PREFIX)
-
-
-def assert_refused_before_any_request(
-    emulator: Emulator, tmp_path: Path, config: dict, needles: list[str]
-) -> SyncResult:
-    """Run with `config` (None values dropped): one error line naming `needles`, no request."""
-    config = {key: value for key, value in config.items() if value is not None}
-    result = run_tap(tmp_path, config)
-    line = error_line(result)
-    for needle in needles:
-        assert needle in line
-    assert result.messages == []
-    assert emulator.request_counts() == {}, "a config error must stop the tap before any request"
-    return result
 
 
 def schema_violations(messages: list[dict[str, Any]]) -> list[str]:

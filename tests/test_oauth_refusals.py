@@ -18,7 +18,6 @@ from tests.emulator.server_auth import EMAIL
 from tests.oauth_runs import api_token_config, assert_no_secret, oauth_config, refresh_config
 from tests.singer import (
     FAST_RATES,
-    assert_refused_before_any_request,
     discover,
     error_line,
     run_tap,
@@ -115,34 +114,3 @@ def test_a_token_endpoint_that_keeps_failing_is_retried_then_named(
     assert message.endswith(f"still failing after {retries.MAX_TRIES} tries")
     assert emu.request_counts() == {"/oauth/tokens": retries.MAX_TRIES}
     assert CLIENT_SECRET not in message
-
-
-@pytest.mark.parametrize(
-    ("change", "needles"),
-    [
-        (
-            {"email": EMAIL, "api_token": "an-api-token-that-must-not-show"},
-            ["conflicting credentials", "`client_id`/`client_secret`", "`email`/`api_token`"],
-        ),
-        (
-            {"access_token": "an-access-token-that-must-not-show"},
-            ["conflicting credentials", "`access_token`"],
-        ),
-        (
-            {"client_secret": None},
-            ["`client_id` and `client_secret`", "`client_secret` is missing"],
-        ),
-        (
-            {"client_id": None, "refresh_token": "a-refresh-token-that-must-not-show"},
-            ["`client_id` is missing"],
-        ),
-        ({"oauth_token_lifetime": 100}, ["`oauth_token_lifetime`", "300", "172800", "not 100"]),
-        ({"oauth_token_lifetime": 172_800}, ["`oauth_token_lifetime`", "not 172800"]),
-        ({"oauth_scope": " "}, ["`oauth_scope` is empty"]),
-    ],
-)
-def test_oauth_config_mistakes_stop_before_any_request(emulator, tmp_path, change, needles):
-    config = {**oauth_config(emulator), **change}
-    result = assert_refused_before_any_request(emulator, tmp_path, config, needles)
-    assert_no_secret(result, config)
-    assert emulator.oauth.token_requests() == {}
