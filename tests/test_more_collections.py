@@ -257,6 +257,7 @@ def test_plan_gated_streams_warn_and_stay_empty(tmp_path, emulator):
         assert not result.of_type("ACTIVATE_VERSION", stream), "would empty the table"
 
 
+@pytest.mark.slow
 def test_ten_percent_faults_lose_nothing_of_the_new_streams(tmp_path):
     account = Account(scale=1, seed=1, now=visible_cutoff() - 3600)  # the truth cannot move
     with Emulator(account, fault_rate=0.1, fault_seed=7, slow_seconds=0.1) as emulator:

@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tap_zendesk_objects.streams import STREAM_TYPES
 from tests.bookmarks import START_EPOCH, assert_bookmarks_never_run_ahead
 from tests.emulator.fixtures import settled_account
@@ -80,6 +82,7 @@ def assert_about_one_token_per_lifetime(tokens: int, elapsed: float, report: str
     assert 2 <= tokens <= math.ceil(elapsed / (LIFETIME * 0.9)) + 1, report
 
 
+@pytest.mark.slow
 def test_client_credentials_sync_spanning_several_token_lifetimes(tmp_path):
     with Emulator(settled_account(LONG_SCALE), rate_limits=True, token_lifetime=LIFETIME) as emu:
         config = oauth_config(emu, export_page_size=LONG_PAGE)
@@ -96,6 +99,7 @@ def test_client_credentials_sync_spanning_several_token_lifetimes(tmp_path):
     assert_no_secret(result, config)
 
 
+@pytest.mark.slow
 def test_refresh_grant_sync_rotating_several_times_keeps_the_newest_token(tmp_path):
     with Emulator(settled_account(LONG_SCALE), rate_limits=True, token_lifetime=LIFETIME) as emu:
         config = refresh_config(emu, tmp_path, export_page_size=LONG_PAGE)

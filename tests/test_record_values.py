@@ -137,6 +137,7 @@ def test_api_deprecation_warnings_are_logged_once_per_endpoint(emulator, tmp_pat
     assert warning in result.stderr
 
 
+@pytest.mark.slow
 def test_retry_after_is_honoured_on_a_503(emulator, tmp_path):
     catalog = select(discover(tmp_path, config(emulator)), {"groups"})
     unavailable = {"error": "ServiceUnavailable", "description": "Maintenance"}

@@ -80,6 +80,7 @@ def emitted_ids(messages: list[dict[str, Any]]) -> dict[str, set[int]]:
 # Rate limits -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rate_limits_at_zendesk_defaults_cause_no_429_and_only_the_waits_they_force(tmp_path):
     """Core 200/min and exports 10/min on the emulator; the tap's rate settings at defaults.
 
@@ -112,10 +113,11 @@ def test_rate_limits_at_zendesk_defaults_cause_no_429_and_only_the_waits_they_fo
 # Faults ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault_seed", FAULT_SEEDS)
 def test_ten_percent_faults_lose_nothing(tmp_path, fault_seed):
     with Emulator(
-        settled_account(), fault_rate=0.1, fault_seed=fault_seed, slow_seconds=2.0
+        settled_account(), fault_rate=0.1, fault_seed=fault_seed, slow_seconds=0.2
     ) as emu:
         # Small export pages: more requests, so more of them meet a fault.
         config = {**emu.config(), **FAST_RATES, "start_date": START_DATE, "export_page_size": 100}

@@ -98,6 +98,7 @@ def stop_on_log_line(proc: subprocess.Popen, needle: str) -> tuple[str, str, flo
     return "".join(out), "".join(err), took
 
 
+@pytest.mark.slow
 def test_sigterm_cuts_a_pacing_wait_short(tmp_path, emulator):
     """One export request a minute: the second waits a minute, and is stopped in it."""
     config = {**emulator.config(), "start_date": START_DATE, "incremental_requests_per_minute": 1}
@@ -108,6 +109,7 @@ def test_sigterm_cuts_a_pacing_wait_short(tmp_path, emulator):
     assert took < PROMPT_EXIT_SECONDS, err[-2000:]
 
 
+@pytest.mark.slow
 def test_sigterm_cuts_a_retry_after_wait_short(tmp_path, emulator_factory):
     """Every request answered 429 with Retry-After: 600: the retry library sleeps, and a
     signal ends its sleep and the run."""
