@@ -89,6 +89,7 @@ def test_command_line_token_lifetime_and_client_lines():
         try:
             lines = [proc.stdout.readline()]
             while "Ctrl-C" not in lines[-1]:
+                assert lines[-1], "the emulator's output ended before its Ctrl-C line"
                 lines.append(proc.stdout.readline())
             text = "".join(lines)
             base_url = lines[0].split(" at ")[1].split()[0]
