@@ -27,6 +27,14 @@ class Store:
         # Bumped on every change to a collection: lets the server cache sorted listings.
         self.generation: dict[str, int] = {}
 
+    # A pickled account (without its lock) copies in a quarter of the time a build takes.
+    def __getstate__(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key != "lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
+
     # ------------------------------------------------------------------ writing
     def _put(self, coll: str, rec: dict, ts: int, key: Any = None) -> None:
         """Store a record under its id (or `key`, for records without one: tags)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -31,10 +32,20 @@ def settled_account(scale: float = 1, seed: int = 1, **kwargs: Any) -> Account:
     return Account(scale=scale, seed=seed, now=int(time.time()) - 3600, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def pristine_account() -> bytes:
+    """A scale-1, seed-1 account built once a session, pickled (`now`: the session's start)."""
+    return pickle.dumps(Account(scale=1, seed=1))
+
+
 @pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    """A started emulator over a fresh scale-1, seed-1 account; stopped afterwards."""
-    with Emulator(Account(scale=1, seed=1)) as emu:
+def emulator(pristine_account: bytes) -> Iterator[Emulator]:
+    """A started emulator over a fresh scale-1, seed-1 account; stopped afterwards.
+
+    Each test gets its own copy of the session's account (unpickling takes a quarter of a
+    build's time): tests change their account at will.
+    """
+    with Emulator(pickle.loads(pristine_account)) as emu:
         yield emu
 
 
