@@ -16,8 +16,9 @@ from tap_zendesk_objects.auth.masking import shows_secret
 TAP = [sys.executable, "-m", "tap_zendesk_objects"]
 # How the tap starts its one error line on stderr (cli/main.py).
 ERROR_PREFIX = "tap-zendesk-objects: error: "
-# The stderr of every tap run made through this module in this test session: the secret scan
-# of tests/test_resilience.py reads it, and every run is checked as it ends (`record_stderr`).
+# The stderr of every tap run made through this module in this test process (one pytest-xdist
+# worker's share of the session): the secret scan of tests/test_resilience.py reads it, and
+# every run, on every worker, is checked as it ends (`record_stderr`).
 TAP_STDERR: list[str] = []
 # Limits that never slow a test down when the emulator's own limits are off.
 FAST_RATES = {

@@ -241,7 +241,7 @@ def test_killed_at_random_points_and_rerun_from_last_state_loses_nothing(tmp_pat
 
 
 def test_no_credential_in_any_tap_log(emulator, tmp_path):
-    """Failures that print URLs and bodies, then a scan of every run of this session."""
+    """Failures that print URLs and bodies, then a scan of every run of this worker so far."""
     config = {**emulator.config(), **FAST_RATES}
     oauth = {key: value for key, value in config.items() if key not in ("email", "api_token")}
     runs = [
