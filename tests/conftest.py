@@ -27,6 +27,7 @@ def xdist_group(item: pytest.Item) -> str:
     return module
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group the tests for the workers; the longest groups first (a stable sort)."""
     slow = {xdist_group(item) for item in items if item.get_closest_marker("slow")}
