@@ -1,10 +1,9 @@
 """Shared pytest configuration, and the fixtures more than one test module needs.
 
-scripts/test runs the suite on several workers (pytest-xdist, `--dist loadgroup`): each test
-module is one group, so that a module's shared fixtures (a module-scoped sync, a loaded
-warehouse) are made once, on one worker; the end-to-end modules are two groups, so that the
-Meltano plugins are installed on two workers, not on every one. The groups that take longest
-(the end-to-end ones, and those with tests on real time) start first.
+scripts/test runs the suite on several workers (pytest-xdist, `--dist loadscope`): each test
+module runs on one worker, so that its shared fixtures (a module-scoped sync, a loaded
+warehouse) are made once. The modules that take longest (the end-to-end ones, and those with
+tests on real time) start first, so that their waits overlap the rest of the suite.
 """
 
 from __future__ import annotations
@@ -19,24 +18,14 @@ from tests.singer import discover, select
 pytest_plugins = ["tests.emulator.fixtures", "tests.inprocess"]
 
 
-def xdist_group(item: pytest.Item) -> str:
-    """The worker group of a test: its module, or one of the two end-to-end groups."""
-    module = item.nodeid.split("::", 1)[0]
-    if module.startswith("tests/e2e/"):
-        return "e2e-dbt" if module.endswith("test_dbt_zendesk_run.py") else "e2e"
-    return module
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group the tests for the workers; the longest groups first (a stable sort)."""
-    slow = {xdist_group(item) for item in items if item.get_closest_marker("slow")}
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+    """The end-to-end modules first, then those with slow tests, then the rest (stable)."""
+    module = {item: item.nodeid.split("::", 1)[0] for item in items}
+    slow = {module[item] for item in items if item.get_closest_marker("slow")}
 
     def rank(item: pytest.Item) -> int:
-        group = xdist_group(item)
-        return 0 if group.startswith("e2e") else 1 if group in slow else 2
+        return 0 if module[item].startswith("tests/e2e/") else 1 if module[item] in slow else 2
 
     items.sort(key=rank)
 
